@@ -1,0 +1,52 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import type { Keyring } from './keyring.ts';
+
+/**
+ * Encrypts one personal field with AES-256-GCM. The ciphertext reads `<keyId>.<base64url(iv|data|tag)>`
+ * and is bound (as additional authenticated data) to the field and record it belongs to, so a
+ * ciphertext copied into another row or column fails to decrypt instead of showing the wrong person.
+ */
+export interface FieldCipher {
+  encrypt(plain: string, context: string): string;
+  decrypt(sealed: string, context: string): string;
+  /** Keyed hash for exact lookups (phone, ID number) without storing the value in clear. */
+  blindIndex(kind: string, value: string): string;
+  /** Keyed hash of any text (request fingerprints): equal inputs give equal hashes, nothing more. */
+  fingerprint(text: string): string;
+  currentKeyId: string;
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export function createFieldCipher(keyring: Keyring): FieldCipher {
+  const currentKey = keyring.dataKeys.get(keyring.currentKeyId);
+  if (!currentKey) throw new Error('the current key is missing from the keyring');
+  return {
+    currentKeyId: keyring.currentKeyId,
+    encrypt(plain, context) {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', currentKey, iv);
+      cipher.setAAD(Buffer.from(context, 'utf8'));
+      const body = Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+      return `${keyring.currentKeyId}.${body.toString('base64url')}`;
+    },
+    decrypt(sealed, context) {
+      const dot = sealed.indexOf('.');
+      const key = dot > 0 ? keyring.dataKeys.get(sealed.slice(0, dot)) : undefined;
+      if (!key) throw new Error(`no key to decrypt ${context} (key id ${sealed.slice(0, Math.max(dot, 0))})`);
+      const body = Buffer.from(sealed.slice(dot + 1), 'base64url');
+      if (body.length < IV_BYTES + TAG_BYTES) throw new Error(`corrupt ciphertext for ${context}`);
+      const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, IV_BYTES));
+      decipher.setAAD(Buffer.from(context, 'utf8'));
+      decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
+      return Buffer.concat([decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    },
+    blindIndex(kind, value) {
+      return createHmac('sha256', keyring.indexKey).update(`${kind}\u0000${value}`).digest('base64url').slice(0, 32);
+    },
+    fingerprint(text) {
+      return createHmac('sha256', keyring.indexKey).update(`fingerprint\u0000${text}`).digest('base64url');
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { Drive } from '../config/load-drive.ts';
+import type { FieldCipher } from '../crypto/field-cipher.ts';
+import type { FieldError } from '../domain/field-error.ts';
+import type { Channel } from '../domain/registration-input.ts';
+import { validateRegistration, type ValidRegistration } from '../domain/validate-registration.ts';
+import type { Database } from '../store/database.ts';
+import { newReference, uuidv7 } from '../store/ids.ts';
+import type { VolunteerStore } from '../store/volunteer-store.ts';
+
+export interface RegisterDeps {
+  database: Database;
+  volunteers: VolunteerStore;
+  drive: Drive;
+  cipher: FieldCipher;
+  clock: () => Date;
+}
+
+export interface RegistrationSource {
+  channel: Channel;
+  /** Who captured the consent: "self" for a person registering themselves, else a staff or device id. */
+  capturedBy: string;
+  maxOfflineDays?: number;
+}
+
+export type RegistrationOutcome =
+  | { status: 'created'; id: string; reference: string; replayed: boolean }
+  | { status: 'already_registered'; id: string; reference: string; matchedOn: 'phone' | 'nationalId' }
+  | { status: 'refused'; errors: FieldError[] }
+  /** The client id was already used with a different registration. */
+  | { status: 'conflict' };
+
+/**
+ * Registers one volunteer, from any channel. Refusals store nothing. The same phone or ID number
+ * never makes a second record. Retrying with the same client id and the same content returns the
+ * first answer; the same client id with other content is a conflict.
+ */
+export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source: RegistrationSource): Promise<RegistrationOutcome> {
+  const now = deps.clock();
+  const check = validateRegistration(raw, deps.drive, { now, channel: source.channel, maxOfflineDays: source.maxOfflineDays });
+  if (!check.ok) return { status: 'refused', errors: check.errors };
+  const registration = check.value;
+  const requestHash = deps.cipher.fingerprint(canonicalJson(fingerprintable(registration)));
+  const id = uuidv7(now.getTime());
+
+  return deps.database.write(async (trx) => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const existing = await deps.volunteers.findExisting(trx, {
+        clientId: registration.clientId,
+        phone: registration.phone,
+        nationalId: registration.nationalId,
+      });
+      const sameClient = existing.find((e) => e.matchedOn === 'clientId');
+      if (sameClient) {
+        return sameClient.requestHash === requestHash
+          ? { status: 'created', id: sameClient.id, reference: sameClient.reference, replayed: true }
+          : { status: 'conflict' };
+      }
+      const other = existing[0];
+      if (other) return { status: 'already_registered', id: other.id, reference: other.reference, matchedOn: other.matchedOn === 'nationalId' ? 'nationalId' : 'phone' };
+
+      const reference = newReference();
+      const inserted = await deps.volunteers.insert(trx, {
+        id,
+        reference,
+        requestHash,
+        registration,
+        channel: source.channel,
+        capturedBy: source.capturedBy,
+        now: now.toISOString(),
+      });
+      if (inserted) return { status: 'created', id, reference, replayed: false };
+      // Nothing collided on client id, phone or ID number: a concurrent insert (PostgreSQL) or, rarely,
+      // the random reference. Look again.
+    }
+    throw new Error('could not register after several attempts (reference collisions)');
+  });
+}
+
+/** The device time of an offline registration is not part of what makes two submissions the same. */
+function fingerprintable(registration: ValidRegistration): Omit<ValidRegistration, 'recordedAt'> {
+  const { recordedAt: _recordedAt, ...rest } = registration;
+  return rest;
+}
+
+/** JSON with object keys sorted, so equal content gives equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

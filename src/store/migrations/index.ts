@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import { migration0001 } from './0001-volunteers.ts';
+
+/**
+ * Every migration, in order. Names are numbered; a migration is never edited once released: a change
+ * is a new file.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-volunteers': migration0001,
+};

@@ -1,0 +1,64 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Tables as the application sees them. Times are ISO 8601 UTC text (sortable, identical in SQLite and
+ * PostgreSQL). Columns ending in `_enc` hold AES-GCM ciphertext (see crypto/field-cipher.ts); columns
+ * ending in `_hash` hold keyed hashes used for exact lookups.
+ */
+export interface VolunteersTable {
+  id: string;
+  reference: string;
+  client_id: string;
+  request_hash: string;
+  status: 'active' | 'withdrawn' | 'suspended';
+  given_name_enc: string | null;
+  family_name_enc: string | null;
+  phone_enc: string | null;
+  national_id_enc: string | null;
+  birth_date_enc: string | null;
+  phone_hash: string | null;
+  national_id_hash: string | null;
+  birth_year: number | null;
+  birth_precision: 'day' | 'year' | 'estimated' | null;
+  sex: 'F' | 'M' | null;
+  area: string;
+  site: string | null;
+  channel: 'web' | 'agent' | 'sms' | 'ussd' | 'import';
+  /** JSON array of language codes. */
+  languages: string;
+  availability: 'immediate' | 'within_week' | 'later';
+  consent_version: string;
+  consent_language: string;
+  consent_at: string;
+  consent_captured_by: string;
+  recorded_at: string | null;
+  created_at: string;
+  updated_at: string;
+  withdrawn_at: string | null;
+}
+
+export interface VolunteerRolesTable {
+  volunteer_id: string;
+  role: string;
+}
+
+export interface VolunteerSkillsTable {
+  volunteer_id: string;
+  skill: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface MusterSchema {
+  volunteers: VolunteersTable;
+  volunteer_roles: VolunteerRolesTable;
+  volunteer_skills: VolunteerSkillsTable;
+  settings: SettingsTable;
+}
+
+// Kept for tables that will use database-generated keys.
+export type { Generated };

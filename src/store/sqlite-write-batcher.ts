@@ -1,0 +1,75 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+
+interface PendingWrite<DB> {
+  work: (trx: Transaction<DB>) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+/**
+ * Group commit for SQLite. Each write still runs in its own savepoint (one failing write never undoes
+ * another), but all writes that arrive during one turn of the event loop share one transaction and so
+ * one fsync. A write's promise settles only after the shared COMMIT, so an acknowledged write is on
+ * disk (with synchronous=FULL) even if the power fails right after.
+ *
+ * Write functions must only touch the database: better-sqlite3 is synchronous, so a batch runs in one
+ * macrotask and nothing else interleaves with it.
+ */
+export class SqliteWriteBatcher<DB> {
+  private queue: PendingWrite<DB>[] = [];
+  private scheduled = false;
+  private running = false;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly maxBatch = 512,
+  ) {}
+
+  write<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
+    // setImmediate runs after pending I/O callbacks, so requests read in the same turn join the batch.
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    this.running = true;
+    const batch = this.queue.splice(0, this.maxBatch);
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const item of batch) {
+          await sql`savepoint w`.execute(trx);
+          try {
+            const value = await item.work(trx);
+            await sql`release savepoint w`.execute(trx);
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await sql`rollback to savepoint w`.execute(trx);
+            await sql`release savepoint w`.execute(trx);
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+      batch.forEach((item, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) item.resolve(outcome.value);
+        else item.reject(outcome ? outcome.error : new Error('write not run'));
+      });
+    } catch (error) {
+      // The COMMIT itself failed (disk full, I/O error): nothing of the batch is stored.
+      for (const item of batch) item.reject(error);
+    } finally {
+      this.running = false;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import type { Kysely } from 'kysely';
+import type { FieldCipher } from '../crypto/field-cipher.ts';
+import type { Availability } from '../domain/registration-input.ts';
+import type { Volunteer, VolunteerStatus } from '../domain/volunteer.ts';
+import type { MusterSchema, VolunteersTable } from './schema.ts';
+import { nationalIdIndex, openVolunteer, phoneIndex, sealField, sealVolunteer, type NewVolunteer } from './volunteer-rows.ts';
+
+type Executor = Kysely<MusterSchema>;
+
+/** An existing registration that a new one collides with, and on what. */
+export interface ExistingRegistration {
+  id: string;
+  reference: string;
+  clientId: string;
+  requestHash: string;
+  matchedOn: 'clientId' | 'phone' | 'nationalId';
+}
+
+export interface VolunteerFilter {
+  /** Area P-codes to include (an area and everything below it, expanded by the caller). */
+  areas?: readonly string[] | undefined;
+  role?: string | undefined;
+  skill?: string | undefined;
+  availability?: Availability | undefined;
+  status?: VolunteerStatus | undefined;
+}
+
+export interface VolunteerChanges {
+  phone?: string;
+  availability?: Availability;
+  roles?: string[];
+  skills?: string[];
+  languages?: string[];
+}
+
+/**
+ * Reads and writes volunteers. Personal fields are encrypted on the way in and decrypted on the way
+ * out, so nothing above this module handles ciphertext; phones and ID numbers are found through their
+ * blind indexes.
+ */
+export function createVolunteerStore(cipher: FieldCipher) {
+  async function findExisting(
+    db: Executor,
+    keys: { clientId: string; phone: string; nationalId: string | null },
+  ): Promise<ExistingRegistration[]> {
+    const phoneHash = phoneIndex(cipher, keys.phone);
+    const idHash = keys.nationalId === null ? null : nationalIdIndex(cipher, keys.nationalId);
+    const rows = await db
+      .selectFrom('volunteers')
+      .select(['id', 'reference', 'client_id', 'request_hash', 'phone_hash', 'national_id_hash'])
+      .where((eb) =>
+        eb.or([
+          eb('client_id', '=', keys.clientId),
+          eb('phone_hash', '=', phoneHash),
+          ...(idHash === null ? [] : [eb('national_id_hash', '=', idHash)]),
+        ]),
+      )
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      reference: row.reference,
+      clientId: row.client_id,
+      requestHash: row.request_hash,
+      matchedOn: row.client_id === keys.clientId ? 'clientId' : row.phone_hash === phoneHash ? 'phone' : 'nationalId',
+    }));
+  }
+
+  /** Inserts a volunteer unless a unique key (client id, phone, ID number, reference) is taken. */
+  async function insert(db: Executor, volunteer: NewVolunteer): Promise<boolean> {
+    const result = await db.insertInto('volunteers').values(sealVolunteer(cipher, volunteer)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    await insertLinks(db, [volunteer]);
+    return true;
+  }
+
+  /** Inserts many volunteers at once (demo data, imports); those colliding with existing ones are skipped. */
+  async function insertMany(db: Executor, volunteers: NewVolunteer[]): Promise<number> {
+    if (volunteers.length === 0) return 0;
+    const rows = volunteers.map((v) => sealVolunteer(cipher, v));
+    const inserted = await db.insertInto('volunteers').values(rows).onConflict((oc) => oc.doNothing()).returning('id').execute();
+    const ids = new Set(inserted.map((r) => r.id));
+    await insertLinks(
+      db,
+      volunteers.filter((v) => ids.has(v.id)),
+    );
+    return ids.size;
+  }
+
+  async function insertLinks(db: Executor, volunteers: NewVolunteer[]): Promise<void> {
+    const roles = volunteers.flatMap((v) => v.registration.roles.map((role) => ({ volunteer_id: v.id, role })));
+    const skills = volunteers.flatMap((v) => v.registration.skills.map((skill) => ({ volunteer_id: v.id, skill })));
+    for (let i = 0; i < roles.length; i += 5000) await db.insertInto('volunteer_roles').values(roles.slice(i, i + 5000)).execute();
+    for (let i = 0; i < skills.length; i += 5000) await db.insertInto('volunteer_skills').values(skills.slice(i, i + 5000)).execute();
+  }
+
+  async function hydrate(db: Executor, rows: VolunteersTable[]): Promise<Volunteer[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [roles, skills] = await Promise.all([
+      db.selectFrom('volunteer_roles').select(['volunteer_id', 'role']).where('volunteer_id', 'in', ids).execute(),
+      db.selectFrom('volunteer_skills').select(['volunteer_id', 'skill']).where('volunteer_id', 'in', ids).execute(),
+    ]);
+    const group = (pairs: Array<{ volunteer_id: string; value: string }>) => {
+      const map = new Map<string, string[]>();
+      for (const p of pairs) map.set(p.volunteer_id, [...(map.get(p.volunteer_id) ?? []), p.value]);
+      for (const list of map.values()) list.sort();
+      return map;
+    };
+    const roleMap = group(roles.map((r) => ({ volunteer_id: r.volunteer_id, value: r.role })));
+    const skillMap = group(skills.map((s) => ({ volunteer_id: s.volunteer_id, value: s.skill })));
+    return rows.map((row) => openVolunteer(cipher, row, roleMap.get(row.id) ?? [], skillMap.get(row.id) ?? []));
+  }
+
+  async function get(db: Executor, id: string): Promise<Volunteer | null> {
+    const row = await db.selectFrom('volunteers').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? ((await hydrate(db, [row]))[0] ?? null) : null;
+  }
+
+  /** One page, newest first; `before` is the id of the last volunteer of the previous page. */
+  async function list(db: Executor, filter: VolunteerFilter, page: { limit: number; before?: string | undefined }): Promise<Volunteer[]> {
+    let query = db.selectFrom('volunteers').selectAll();
+    if (filter.areas) query = query.where('area', 'in', filter.areas.length > 0 ? filter.areas : ['']);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.availability) query = query.where('availability', '=', filter.availability);
+    const { role, skill } = filter;
+    if (role) {
+      query = query.where((eb) =>
+        eb.exists(eb.selectFrom('volunteer_roles as r').select('r.role').whereRef('r.volunteer_id', '=', 'volunteers.id').where('r.role', '=', role)),
+      );
+    }
+    if (skill) {
+      query = query.where((eb) =>
+        eb.exists(eb.selectFrom('volunteer_skills as s').select('s.skill').whereRef('s.volunteer_id', '=', 'volunteers.id').where('s.skill', '=', skill)),
+      );
+    }
+    if (page.before) query = query.where('id', '<', page.before);
+    const rows = await query.orderBy('id', 'desc').limit(page.limit).execute();
+    return hydrate(db, rows);
+  }
+
+  async function update(db: Executor, id: string, changes: VolunteerChanges, now: string): Promise<void> {
+    const set: Partial<VolunteersTable> = { updated_at: now };
+    if (changes.phone !== undefined) {
+      set.phone_enc = sealField(cipher, 'phone', id, changes.phone);
+      set.phone_hash = phoneIndex(cipher, changes.phone);
+    }
+    if (changes.availability !== undefined) set.availability = changes.availability;
+    if (changes.languages !== undefined) set.languages = JSON.stringify(changes.languages);
+    await db.updateTable('volunteers').set(set).where('id', '=', id).execute();
+    if (changes.roles !== undefined) {
+      await db.deleteFrom('volunteer_roles').where('volunteer_id', '=', id).execute();
+      await db.insertInto('volunteer_roles').values(changes.roles.map((role) => ({ volunteer_id: id, role }))).execute();
+    }
+    if (changes.skills !== undefined) {
+      await db.deleteFrom('volunteer_skills').where('volunteer_id', '=', id).execute();
+      if (changes.skills.length > 0) {
+        await db.insertInto('volunteer_skills').values(changes.skills.map((skill) => ({ volunteer_id: id, skill }))).execute();
+      }
+    }
+  }
+
+  /** Is this phone registered to someone other than `exceptId`? */
+  async function phoneTakenBy(db: Executor, phone: string): Promise<string | null> {
+    const row = await db.selectFrom('volunteers').select('id').where('phone_hash', '=', phoneIndex(cipher, phone)).executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  /**
+   * Withdrawal: personal fields and the lookup hashes are erased; what remains (area, roles, skills,
+   * channel, dates) identifies no one and keeps the counts right.
+   */
+  async function erase(db: Executor, id: string, now: string): Promise<void> {
+    await db
+      .updateTable('volunteers')
+      .set({
+        status: 'withdrawn',
+        given_name_enc: null,
+        family_name_enc: null,
+        phone_enc: null,
+        national_id_enc: null,
+        birth_date_enc: null,
+        phone_hash: null,
+        national_id_hash: null,
+        birth_year: null,
+        birth_precision: null,
+        sex: null,
+        languages: '[]',
+        request_hash: '',
+        updated_at: now,
+        withdrawn_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  return { findExisting, insert, insertMany, get, list, update, phoneTakenBy, erase };
+}
+
+export type VolunteerStore = ReturnType<typeof createVolunteerStore>;
