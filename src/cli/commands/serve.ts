@@ -1,0 +1,38 @@
+import { buildServer } from '../../http/build-server.ts';
+import type { CommandIo, CommandValues } from '../main.ts';
+import { openFromCommand } from './open-context.ts';
+
+/** MUSTER_TRUST_PROXY: unset (trust no proxy header), "true", or the proxies' addresses ("10.0.0.1,10.0.0.2"). */
+function trustProxySetting(value: string | undefined): boolean | string | undefined {
+  if (!value) return undefined;
+  return value === 'true' ? true : value;
+}
+
+export async function serveCommand(values: CommandValues, io: CommandIo): Promise<number> {
+  const port = Number(typeof values.port === 'string' ? values.port : (process.env.PORT ?? 3000));
+  const host = typeof values.host === 'string' ? values.host : (process.env.HOST ?? '127.0.0.1');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port "${String(values.port ?? process.env.PORT)}"`);
+  const ctx = await openFromCommand(values);
+  const app = await buildServer(ctx, {
+    logger: { level: process.env.MUSTER_LOG_LEVEL ?? 'info' },
+    publicRateLimit: Number(process.env.MUSTER_PUBLIC_RATE_LIMIT ?? 30),
+    trustProxy: trustProxySetting(process.env.MUSTER_TRUST_PROXY),
+  });
+  const address = await app.listen({ port, host });
+  io.out(`Muster is running at ${address} (drive ${ctx.drive.config.id}, database ${ctx.database.location})`);
+  io.out(`  API documentation: ${address}/docs`);
+  io.out(`  Staff routes need the admin token; create it with:  npx muster admin-token${typeof values.data === 'string' ? ` --data ${values.data}` : ''}`);
+  io.out('  Stop with Ctrl+C.');
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      io.out(`${signal}: stopping (finishing requests in progress)`);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await app.close();
+  await ctx.database.close();
+  return 0;
+}
