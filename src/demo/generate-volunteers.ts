@@ -5,10 +5,10 @@
  * earlier people is kept to register again).
  */
 
-import type { Availability, Channel, RegistrationInput, Sex } from '../domain/registration-input.ts';
+import type { Channel, RegistrationInput, Sex } from '../domain/registration-input.ts';
 import { buildAreaIndex, type AreaOption, type RegionInfo, type SiteOption } from './area-index.ts';
-import { drawBirthDay, reportBirth, utcDay } from './birth.ts';
-import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, NAME_GROUPS, type NameEntry, type NameGroup } from './names.ts';
+import { ageOn, civilFromDays, drawBirthDay, MINIMUM_AGE, reportBirth, utcDay } from './birth.ts';
+import { NAME_GROUPS, type NameEntry, type NameGroup } from './names.ts';
 import {
   DEFAULT_ROLE_WEIGHT,
   GROUP_LANGUAGE_CODES,
@@ -17,10 +17,24 @@ import {
   ROLE_WEIGHTS,
 } from './niger-demography.ts';
 import { createNationalIdAllocator, createPhoneAllocator, formatNigerPhone } from './number-space.ts';
-import { createRandom, weightedTable, type Random, type WeightedTable } from './random.ts';
+import { createRandom, weightedTable } from './random.ts';
+import {
+  AVAILABILITY_TABLE,
+  CHANNEL_TABLE,
+  consentLanguage,
+  FAMILY_NAME_TABLES,
+  GIVEN_NAME_TABLES,
+  randomUuid,
+  respell,
+  ROLE_COUNT_TABLE,
+  SKILL_COUNT_TABLE,
+  spell,
+  writeName,
+} from './volunteer-parts.ts';
 
 export { createRandom, weightedTable, type Random, type WeightedTable } from './random.ts';
-export { parseAreasCsv, type AreaOption, type SiteOption } from './area-index.ts';
+export type { AreaOption, SiteOption } from './area-index.ts';
+export { randomUuid } from './volunteer-parts.ts';
 
 export interface GenerateVolunteersOptions {
   /** Number of registrations to yield, second registrations of the same person included. */
@@ -67,55 +81,7 @@ interface Person {
 
 /** How many earlier people are kept as candidates for a second registration (a uniform sample). */
 const DUPLICATE_POOL_SIZE = 10_000;
-
-const CHANNELS = weightedTable<Channel>(['web', 'agent', 'sms', 'ussd', 'import'], (c) =>
-  c === 'agent' ? 40 : c === 'web' ? 30 : c === 'ussd' ? 15 : c === 'sms' ? 10 : 5,
-);
-const AVAILABILITY = weightedTable<Availability | undefined>(['immediate', 'within_week', 'later', undefined], (_, i) =>
-  [40, 35, 20, 5][i] ?? 0,
-);
-const ROLE_COUNT = weightedTable([1, 2, 3], (_, i) => [60, 30, 10][i] ?? 0);
-const SKILL_COUNT = weightedTable([0, 1, 2, 3], (_, i) => [25, 35, 25, 15][i] ?? 0);
-
-type NameTables = Record<NameGroup, WeightedTable<NameEntry>>;
-
-function nameTables(pool: readonly NameEntry[]): NameTables {
-  const table = (group: NameGroup): WeightedTable<NameEntry> =>
-    weightedTable(pool, (e) => e.weight * (e.groups === undefined ? 1 : e.groups.includes(group) ? 6 : 0.15));
-  return { hausa: table('hausa'), zarma: table('zarma'), fulani: table('fulani'), kanuri: table('kanuri'), tuareg: table('tuareg') };
-}
-
-const GIVEN_TABLES: Record<Sex, NameTables> = { M: nameTables(MALE_GIVEN_NAMES), F: nameTables(FEMALE_GIVEN_NAMES) };
-const FAMILY_TABLES: NameTables = nameTables(FAMILY_NAMES);
-
-/** A random-looking RFC 4122 version 4 UUID, drawn from the generator's stream. */
-export function randomUuid(random: Random): string {
-  const hex = (value: number, digits: number): string => value.toString(16).padStart(digits, '0');
-  const a = random.uint32();
-  const b = random.uint32();
-  const c = random.uint32();
-  const d = random.uint32();
-  return `${hex(a, 8)}-${hex(b >>> 16, 4)}-${hex(0x4000 | (b & 0x0fff), 4)}-${hex(0x8000 | ((c >>> 16) & 0x3fff), 4)}-${hex(c & 0xffff, 4)}${hex(d, 8)}`;
-}
-
-function spell(random: Random, entry: NameEntry, variantRate: number): string {
-  return entry.variants.length > 0 && random.chance(variantRate) ? random.pick(entry.variants) : entry.name;
-}
-
-/** Another spelling of the same name than `current`, when the name has one. */
-function respell(random: Random, entry: NameEntry, current: string): string {
-  const spellings = [entry.name, ...entry.variants].filter((s) => s !== current);
-  return spellings.length > 0 ? random.pick(spellings) : current;
-}
-
-/** Names as typed: SMS and USSD users and some agents write in capitals. */
-function writeName(random: Random, text: string, channel: Channel): string {
-  const r = random.next();
-  const upper = channel === 'sms' || channel === 'ussd' ? 0.45 : channel === 'import' ? 0.3 : channel === 'agent' ? 0.15 : 0.04;
-  if (r < upper) return text.toUpperCase();
-  if (r < upper + (channel === 'agent' || channel === 'import' ? 0 : 0.06)) return text.toLowerCase();
-  return text;
-}
+const DAY_MS = 86_400_000;
 
 export function* generateVolunteers(options: GenerateVolunteersOptions): Generator<GeneratedVolunteer> {
   const { count, consentVersion } = options;
@@ -152,7 +118,7 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
   const english = code(['en']);
 
   const drawRoles = (): string[] => {
-    const wanted = Math.min(random.weighted(ROLE_COUNT), roleTable.items.length);
+    const wanted = Math.min(random.weighted(ROLE_COUNT_TABLE), roleTable.items.length);
     const chosen: string[] = [];
     while (chosen.length < wanted) {
       const role = random.weighted(roleTable);
@@ -164,7 +130,7 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
   const drawSkills = (roles: readonly string[], channel: Channel): string[] | undefined => {
     if ((channel === 'sms' || channel === 'ussd') && random.chance(0.8)) return undefined;
     const candidates = [...new Set([...roles.flatMap((role) => skillsByRole.get(role) ?? []), ...generalSkills])];
-    const wanted = Math.min(random.weighted(SKILL_COUNT), candidates.length);
+    const wanted = Math.min(random.weighted(SKILL_COUNT_TABLE), candidates.length);
     if (wanted === 0) return undefined;
     for (let i = 0; i < wanted; i++) {
       const j = random.int(i, candidates.length - 1);
@@ -202,11 +168,23 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
     const region = areas.regionOf(drawn.area);
     // Agents register at a site; where a region has none, the person registers on the web instead.
     if (channel === 'agent' && region.sites.length === 0) channel = 'web';
+    // An agent's device records when it registered the person (up to two days before the upload), and
+    // age is counted on that day: left out for someone who was not yet 18 then.
+    let recordedAt: string | undefined;
+    let asOf = today;
+    if (channel === 'agent') {
+      const at = nowMs - random.int(0, 48 * 3600) * 1000;
+      const day = civilFromDays(Math.floor(at / DAY_MS));
+      if (ageOn(civilFromDays(person.birthDay), day) >= MINIMUM_AGE) {
+        recordedAt = new Date(at).toISOString();
+        asOf = day;
+      }
+    }
     const input: RegistrationInput = {
       clientId: randomUuid(random),
       givenName: writeName(random, drawn.givenName, channel),
       familyName: writeName(random, drawn.familyName, channel),
-      ...reportBirth(random, person.birthDay, today, drawn.birthSwap),
+      ...reportBirth(random, person.birthDay, asOf, drawn.birthSwap),
       sex: person.sex,
       phone: formatNigerPhone(drawn.phoneDigits, channel, random),
       area: drawn.area,
@@ -219,9 +197,9 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
     if (site !== undefined) input.site = site;
     const skills = drawSkills(roles, channel);
     if (skills !== undefined) input.skills = skills;
-    const availability = random.weighted(AVAILABILITY);
+    const availability = random.weighted(AVAILABILITY_TABLE);
     if (availability !== undefined) input.availability = availability;
-    if (channel === 'agent') input.recordedAt = new Date(nowMs - random.int(0, 48 * 3600) * 1000).toISOString();
+    if (recordedAt !== undefined) input.recordedAt = recordedAt;
     return { input, channel, personId: person.id };
   };
 
@@ -229,8 +207,8 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
     const region = random.weighted(areas.regions);
     const group = random.weighted(region.groups);
     const sex: Sex = random.chance(0.6) ? 'M' : 'F';
-    const given = random.weighted(GIVEN_TABLES[sex][group]);
-    const family = random.weighted(FAMILY_TABLES[group]);
+    const given = random.weighted(GIVEN_NAME_TABLES[sex][group]);
+    const family = random.weighted(FAMILY_NAME_TABLES[group]);
     return {
       id,
       group,
@@ -249,7 +227,7 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
   };
 
   const again = (person: Person): GeneratedVolunteer => {
-    const channel = random.weighted(CHANNELS);
+    const channel = random.weighted(CHANNEL_TABLE);
     let givenName = random.chance(0.5) ? respell(random, person.given, person.givenSpelling) : person.givenSpelling;
     let familyName = random.chance(0.35) ? respell(random, person.family, person.familySpelling) : person.familySpelling;
     if (random.chance(0.08)) [givenName, familyName] = [familyName, givenName];
@@ -287,7 +265,7 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
       const slot = random.int(0, persons - 1);
       if (slot < DUPLICATE_POOL_SIZE) pool[slot] = person;
     }
-    const channel = random.weighted(CHANNELS);
+    const channel = random.weighted(CHANNEL_TABLE);
     yield registration(
       person,
       { channel, givenName: person.givenSpelling, familyName: person.familySpelling, birthSwap: false, phoneDigits: person.phoneDigits, area: person.area },
@@ -296,11 +274,4 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
       person.nationalId,
     );
   }
-}
-
-/** The language the consent notice was shown in: French for most French speakers, else mostly Hausa. */
-function consentLanguage(random: Random, languages: readonly string[]): string {
-  const r = random.next();
-  if (languages.includes('fr')) return r < 0.75 ? 'fr' : r < 0.95 ? 'ha' : 'en';
-  return r < 0.85 ? 'ha' : r < 0.97 ? 'fr' : 'en';
 }

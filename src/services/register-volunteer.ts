@@ -39,7 +39,7 @@ export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source
   const check = validateRegistration(raw, deps.drive, { now, channel: source.channel, maxOfflineDays: source.maxOfflineDays });
   if (!check.ok) return { status: 'refused', errors: check.errors };
   const registration = check.value;
-  const requestHash = deps.cipher.fingerprint(canonicalJson(fingerprintable(registration)));
+  const requestHash = requestFingerprint(deps.cipher, registration);
   const id = uuidv7(now.getTime());
 
   return deps.database.write(async (trx) => {
@@ -76,10 +76,13 @@ export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source
   });
 }
 
-/** The device time of an offline registration is not part of what makes two submissions the same. */
-function fingerprintable(registration: ValidRegistration): Omit<ValidRegistration, 'recordedAt'> {
+/**
+ * What makes two submissions "the same registration" for idempotency: the validated content, except
+ * the device time of an offline registration. Keyed, so the stored hash reveals nothing.
+ */
+export function requestFingerprint(cipher: FieldCipher, registration: ValidRegistration): string {
   const { recordedAt: _recordedAt, ...rest } = registration;
-  return rest;
+  return cipher.fingerprint(canonicalJson(rest));
 }
 
 /** JSON with object keys sorted, so equal content gives equal text. */

@@ -7,6 +7,8 @@ import { nationalIdIndex, openVolunteer, phoneIndex, sealField, sealVolunteer, t
 
 type Executor = Kysely<MusterSchema>;
 
+const ROWS_PER_STATEMENT = 1000;
+
 /** An existing registration that a new one collides with, and on what. */
 export interface ExistingRegistration {
   id: string;
@@ -77,8 +79,17 @@ export function createVolunteerStore(cipher: FieldCipher) {
   async function insertMany(db: Executor, volunteers: NewVolunteer[]): Promise<number> {
     if (volunteers.length === 0) return 0;
     const rows = volunteers.map((v) => sealVolunteer(cipher, v));
-    const inserted = await db.insertInto('volunteers').values(rows).onConflict((oc) => oc.doNothing()).returning('id').execute();
-    const ids = new Set(inserted.map((r) => r.id));
+    const ids = new Set<string>();
+    // Both databases limit the parameters of one statement (SQLite 32,766; PostgreSQL 65,535).
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const inserted = await db
+        .insertInto('volunteers')
+        .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .execute();
+      for (const r of inserted) ids.add(r.id);
+    }
     await insertLinks(
       db,
       volunteers.filter((v) => ids.has(v.id)),

@@ -1,0 +1,68 @@
+/**
+ * Small pieces of a synthetic registration: client ids, name spellings and the way names are typed,
+ * the channel mix, availability and the language of the consent notice.
+ */
+
+import type { Availability, Channel, Sex } from '../domain/registration-input.ts';
+import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, type NameEntry, type NameGroup } from './names.ts';
+import { weightedTable, type Random, type WeightedTable } from './random.ts';
+
+/** Agents register most people; self-registration on the web, by USSD and SMS, and a few imported lists. */
+export const CHANNEL_TABLE = weightedTable<Channel>(['web', 'agent', 'sms', 'ussd', 'import'], (c) =>
+  c === 'agent' ? 40 : c === 'web' ? 30 : c === 'ussd' ? 15 : c === 'sms' ? 10 : 5,
+);
+/** `undefined`: the person did not say. */
+export const AVAILABILITY_TABLE = weightedTable<Availability | undefined>(['immediate', 'within_week', 'later', undefined], (_, i) =>
+  [40, 35, 20, 5][i] ?? 0,
+);
+export const ROLE_COUNT_TABLE = weightedTable([1, 2, 3], (_, i) => [60, 30, 10][i] ?? 0);
+export const SKILL_COUNT_TABLE = weightedTable([0, 1, 2, 3], (_, i) => [25, 35, 25, 15][i] ?? 0);
+
+export type NameTables = Record<NameGroup, WeightedTable<NameEntry>>;
+
+/** One table per community: its own names are 6 times as likely, other communities' names rare. */
+function nameTables(pool: readonly NameEntry[]): NameTables {
+  const table = (group: NameGroup): WeightedTable<NameEntry> =>
+    weightedTable(pool, (e) => e.weight * (e.groups === undefined ? 1 : e.groups.includes(group) ? 6 : 0.15));
+  return { hausa: table('hausa'), zarma: table('zarma'), fulani: table('fulani'), kanuri: table('kanuri'), tuareg: table('tuareg') };
+}
+
+export const GIVEN_NAME_TABLES: Readonly<Record<Sex, NameTables>> = { M: nameTables(MALE_GIVEN_NAMES), F: nameTables(FEMALE_GIVEN_NAMES) };
+export const FAMILY_NAME_TABLES: NameTables = nameTables(FAMILY_NAMES);
+
+/** A random-looking RFC 4122 version 4 UUID, drawn from the generator's stream. */
+export function randomUuid(random: Random): string {
+  const hex = (value: number, digits: number): string => value.toString(16).padStart(digits, '0');
+  const a = random.uint32();
+  const b = random.uint32();
+  const c = random.uint32();
+  const d = random.uint32();
+  return `${hex(a, 8)}-${hex(b >>> 16, 4)}-${hex(0x4000 | (b & 0x0fff), 4)}-${hex(0x8000 | ((c >>> 16) & 0x3fff), 4)}-${hex(c & 0xffff, 4)}${hex(d, 8)}`;
+}
+
+/** The spelling a person uses: usually the common one, sometimes a variant. */
+export function spell(random: Random, entry: NameEntry, variantRate: number): string {
+  return entry.variants.length > 0 && random.chance(variantRate) ? random.pick(entry.variants) : entry.name;
+}
+
+/** Another spelling of the same name than `current`, when the name has one. */
+export function respell(random: Random, entry: NameEntry, current: string): string {
+  const spellings = [entry.name, ...entry.variants].filter((s) => s !== current);
+  return spellings.length > 0 ? random.pick(spellings) : current;
+}
+
+/** Names as typed: SMS and USSD users, imported lists and some agents write in capitals. */
+export function writeName(random: Random, text: string, channel: Channel): string {
+  const r = random.next();
+  const upper = channel === 'sms' || channel === 'ussd' ? 0.45 : channel === 'import' ? 0.3 : channel === 'agent' ? 0.15 : 0.04;
+  if (r < upper) return text.toUpperCase();
+  if (r < upper + (channel === 'agent' || channel === 'import' ? 0 : 0.06)) return text.toLowerCase();
+  return text;
+}
+
+/** The language the consent notice was shown in: French for most French speakers, else mostly Hausa. */
+export function consentLanguage(random: Random, languages: readonly string[]): string {
+  const r = random.next();
+  if (languages.includes('fr')) return r < 0.75 ? 'fr' : r < 0.95 ? 'ha' : 'en';
+  return r < 0.85 ? 'ha' : r < 0.97 ? 'fr' : 'en';
+}
