@@ -37,15 +37,6 @@ export interface AreaIndex {
   drawArea(random: Random, region: RegionInfo): string;
 }
 
-/** Reads `level,pcode,name,parent_pcode` lines (the format of niger-areas.csv; no quoted fields). */
-export function parseAreasCsv(text: string): (AreaOption & { name: string })[] {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  return lines.slice(1).map((line) => {
-    const [level = '', pcode = '', name = '', parent = ''] = line.split(',');
-    return { level: Number(level), pcode, name, parent: parent === '' ? null : parent };
-  });
-}
-
 export function buildAreaIndex(
   areas: readonly AreaOption[],
   sites: readonly SiteOption[],

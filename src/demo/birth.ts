@@ -43,6 +43,15 @@ export function isoDate(date: Day): string {
   return `${String(date.year).padStart(4, '0')}-${pad2(date.month)}-${pad2(date.day)}`;
 }
 
+/** An instant in milliseconds as ISO 8601 UTC, the same text as Date#toISOString but cheaper. */
+export function isoInstant(ms: number): string {
+  const days = Math.floor(ms / 86_400_000);
+  const rest = ms - days * 86_400_000;
+  const seconds = Math.floor(rest / 1000);
+  const time = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
+  return `${isoDate(civilFromDays(days))}T${time}.${String(rest % 1000).padStart(3, '0')}Z`;
+}
+
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }

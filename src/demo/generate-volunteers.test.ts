@@ -1,43 +1,25 @@
-import { readFileSync } from 'node:fs';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
+import { compileDrive, DEFAULT_DRIVE_PATH, loadDriveConfig } from '../config/load-drive.ts';
+import { validateRegistration } from '../domain/validate-registration.ts';
 import { buildAreaIndex } from './area-index.ts';
-import { ageOn, civilFromDays, daysFromCivil, type Day } from './birth.ts';
-import {
-  createRandom,
-  generateVolunteers,
-  parseAreasCsv,
-  type GenerateVolunteersOptions,
-  type GeneratedVolunteer,
-} from './generate-volunteers.ts';
+import { ageOn, civilFromDays, daysFromCivil, isoInstant, type Day } from './birth.ts';
+import { createRandom, generateVolunteers, type GenerateVolunteersOptions, type GeneratedVolunteer } from './generate-volunteers.ts';
 import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, type NameEntry } from './names.ts';
 import { NIGER_MOBILE_PREFIXES, NIGER_REGION_WEIGHTS } from './niger-demography.ts';
 import { createPermutation } from './random.ts';
 
-const areas = parseAreasCsv(readFileSync(new URL('./fixtures/niger-areas.csv', import.meta.url), 'utf8'));
-const sites = [
-  { id: 'niamey-stade', area: 'NE008001002' },
-  { id: 'niamey-mairie', area: 'NE008001' },
-  { id: 'zinder-centre', area: 'NE007' },
-  { id: 'maradi-ville', area: 'NE004006' },
-  { id: 'karma', area: 'NE006008004' },
-  { id: 'tahoua-ville', area: 'NE005' },
-];
-const roles = ['medical', 'defense', 'logistics', 'transport', 'communications', 'other'];
-const skills = [
-  { id: 'first-aid', roles: ['medical'] },
-  { id: 'nursing', roles: ['medical'] },
-  { id: 'driving', roles: ['transport', 'logistics'] },
-  { id: 'mechanics', roles: ['transport'] },
-  { id: 'radio', roles: ['communications', 'defense'] },
-  { id: 'cooking', roles: ['logistics'] },
-  { id: 'literacy', roles: [] },
-];
-const spokenLanguages = ['ha', 'fr', 'dje', 'ff', 'kr', 'tmh', 'ar', 'en'];
+// The shipped Niger drive: 341 areas, 15 sites, 6 roles, 26 skills, 9 spoken languages.
+const config = loadDriveConfig(DEFAULT_DRIVE_PATH);
+const drive = compileDrive(config);
+const { areas, sites } = config;
+const roles = config.roles.map((r) => r.id);
+const skills = config.skills;
+const spokenLanguages = config.spokenLanguages.map((l) => l.code);
 const TODAY = new Date(Date.UTC(2025, 5, 15, 9, 30));
 
 function options(overrides: Partial<GenerateVolunteersOptions> = {}): GenerateVolunteersOptions {
-  return { count: 1000, seed: 7, today: TODAY, areas, sites, roles, skills, spokenLanguages, consentVersion: 'v1', ...overrides };
+  return { count: 1000, seed: 7, today: TODAY, areas, sites, roles, skills, spokenLanguages, consentVersion: config.consent.version, ...overrides };
 }
 
 const generate = (overrides: Partial<GenerateVolunteersOptions> = {}): GeneratedVolunteer[] => [...generateVolunteers(options(overrides))];
@@ -75,6 +57,20 @@ describe('createRandom', () => {
     const seen = new Set(Array.from({ length: 1000 }, (_, i) => permute(i)));
     expect(seen.size).toBe(1000);
     expect(Math.max(...seen)).toBe(999);
+  });
+});
+
+describe('calendar helpers', () => {
+  it('days and ISO instants agree with Date', () => {
+    const random = createRandom(3);
+    for (let i = 0; i < 20_000; i++) {
+      const ms = random.int(-2_208_988_800_000, 4_102_444_800_000); // 1900..2100
+      const date = new Date(ms);
+      expect(isoInstant(ms)).toBe(date.toISOString());
+      const day = civilFromDays(Math.floor(ms / 86_400_000));
+      expect(day).toEqual({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() });
+      expect(daysFromCivil(day.year, day.month, day.day)).toBe(Math.floor(ms / 86_400_000));
+    }
   });
 });
 
@@ -218,7 +214,7 @@ describe('generateVolunteers', () => {
       expect(input.languages?.length).toBeGreaterThanOrEqual(1);
       expect(input.languages?.length).toBeLessThanOrEqual(3);
       for (const language of input.languages ?? []) expect(spokenLanguages).toContain(language);
-      expect(input.consent.noticeVersion).toBe('v1');
+      expect(input.consent.noticeVersion).toBe(config.consent.version);
       expect(['fr', 'ha', 'en']).toContain(input.consent.language);
       expect(input.clientId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       clientIds.add(input.clientId);
@@ -235,6 +231,18 @@ describe('generateVolunteers', () => {
     const languageShare = (code: string): number => records.filter((r) => r.input.languages?.includes(code)).length;
     expect(languageShare('ha')).toBeGreaterThan(languageShare('fr'));
     expect(languageShare('fr')).toBeGreaterThan(languageShare('dje'));
+  });
+
+  it('agents register people at a site of their region; where a region has none, people register on the web', () => {
+    const index = buildAreaIndex(areas, sites, NIGER_REGION_WEIGHTS);
+    const records = generate({ count: 3000, sites: [{ id: 'niamey-stade', area: 'NE008' }], duplicateRate: 0.1 });
+    const agents = records.filter((r) => r.channel === 'agent');
+    expect(agents.length).toBeGreaterThan(100);
+    for (const { input } of agents) {
+      expect(input.site).toBe('niamey-stade');
+      expect(index.regionOf(input.area).pcode).toBe('NE008');
+    }
+    expect(records.filter((r) => r.input.site !== undefined)).toHaveLength(agents.length);
   });
 
   it('given names match the sex', () => {
@@ -285,6 +293,18 @@ describe('generateVolunteers', () => {
     expect(same / again).toBeGreaterThan(0.05);
     expect(same / again).toBeLessThan(0.15);
   });
+
+  it.each([TODAY, new Date(Date.UTC(2026, 0, 1, 0, 30)), new Date(Date.UTC(2024, 1, 29, 23, 0))])(
+    'every registration passes the registration rules of the Niger drive (on %s)',
+    (today) => {
+      const refused: unknown[] = [];
+      for (const { input, channel } of generate({ count: 5000, today, duplicateRate: 0.2 })) {
+        const check = validateRegistration(input, drive, { now: today, channel });
+        if (!check.ok) refused.push({ input, channel, errors: check.errors });
+      }
+      expect(refused.slice(0, 3)).toEqual([]);
+    },
+  );
 
   it('generates 100,000 records quickly', () => {
     const started = performance.now();

@@ -7,7 +7,7 @@
 
 import type { Channel, RegistrationInput, Sex } from '../domain/registration-input.ts';
 import { buildAreaIndex, type AreaOption, type RegionInfo, type SiteOption } from './area-index.ts';
-import { ageOn, civilFromDays, drawBirthDay, MINIMUM_AGE, reportBirth, utcDay } from './birth.ts';
+import { ageOn, civilFromDays, drawBirthDay, isoInstant, MINIMUM_AGE, reportBirth, utcDay } from './birth.ts';
 import { NAME_GROUPS, type NameEntry, type NameGroup } from './names.ts';
 import {
   DEFAULT_ROLE_WEIGHT,
@@ -40,7 +40,10 @@ export interface GenerateVolunteersOptions {
   /** Number of registrations to yield, second registrations of the same person included. */
   count: number;
   seed?: number;
-  /** Ages are counted on the UTC calendar date of this instant (default: now). */
+  /**
+   * Ages are counted on the UTC calendar date of this instant (default: now); agent registrations are
+   * dated (`recordedAt`) up to 48 hours before it.
+   */
   today?: Date;
   areas: readonly AreaOption[];
   sites: readonly SiteOption[];
@@ -101,7 +104,7 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
   const nationalIds = createNationalIdAllocator(seed);
   const areas = buildAreaIndex(options.areas, options.sites, options.regionWeights ?? NIGER_REGION_WEIGHTS);
 
-  const roleTable = weightedTable(options.roles, (role) => ROLE_WEIGHTS[role] ?? DEFAULT_ROLE_WEIGHT);
+  const roleTable = weightedTable([...new Set(options.roles)], (role) => ROLE_WEIGHTS[role] ?? DEFAULT_ROLE_WEIGHT);
   const skillsByRole = new Map<string, string[]>(options.roles.map((role) => [role, []]));
   const generalSkills: string[] = [];
   for (const skill of options.skills) {
@@ -127,29 +130,50 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
     return chosen;
   };
 
+  // Skills that serve any of a set of roles, computed once per combination of roles.
+  const skillChoices = new Map<string, readonly string[]>();
+  const skillsFor = (roles: readonly string[]): readonly string[] => {
+    const key = roles.join(' ');
+    let choices = skillChoices.get(key);
+    if (choices === undefined) {
+      choices = [...new Set([...roles.flatMap((role) => skillsByRole.get(role) ?? []), ...generalSkills])];
+      skillChoices.set(key, choices);
+    }
+    return choices;
+  };
+
   const drawSkills = (roles: readonly string[], channel: Channel): string[] | undefined => {
     if ((channel === 'sms' || channel === 'ussd') && random.chance(0.8)) return undefined;
-    const candidates = [...new Set([...roles.flatMap((role) => skillsByRole.get(role) ?? []), ...generalSkills])];
-    const wanted = Math.min(random.weighted(SKILL_COUNT_TABLE), candidates.length);
+    const choices = skillsFor(roles);
+    const wanted = Math.min(random.weighted(SKILL_COUNT_TABLE), choices.length);
     if (wanted === 0) return undefined;
-    for (let i = 0; i < wanted; i++) {
-      const j = random.int(i, candidates.length - 1);
-      [candidates[i], candidates[j]] = [candidates[j] as string, candidates[i] as string];
+    const chosen: string[] = [];
+    while (chosen.length < wanted) {
+      const skill = random.pick(choices);
+      if (!chosen.includes(skill)) chosen.push(skill);
     }
-    return candidates.slice(0, wanted);
+    return chosen;
   };
+
+  // What each community speaks besides its own language: Hausa is the lingua franca, French the
+  // language of school and administration, a little Arabic and English.
+  const languageOffers = Object.fromEntries(
+    NAME_GROUPS.map((group) => {
+      const offers: { code: string; p: number }[] = [];
+      for (const [c, p] of [[nativeCode[group], 0.97], [hausa, 0.55], [french, 0.45], [arabic, 0.04], [english, 0.03]] as const) {
+        if (c !== undefined && !offers.some((o) => o.code === c)) offers.push({ code: c, p });
+      }
+      return [group, offers];
+    }),
+  ) as Record<NameGroup, readonly { code: string; p: number }[]>;
+  const fallbackLanguage = hausa ?? french;
 
   const drawLanguages = (group: NameGroup): string[] => {
     const list: string[] = [];
-    const add = (c: string | undefined, p: number): void => {
-      if (c !== undefined && !list.includes(c) && list.length < 3 && random.chance(p)) list.push(c);
-    };
-    add(nativeCode[group], 0.97);
-    add(hausa, 0.55);
-    add(french, 0.45);
-    add(arabic, 0.04);
-    add(english, 0.03);
-    if (list.length === 0) list.push(hausa ?? french ?? random.pick(options.spokenLanguages));
+    for (const offer of languageOffers[group]) {
+      if (list.length < 3 && random.chance(offer.p)) list.push(offer.code);
+    }
+    if (list.length === 0) list.push(fallbackLanguage ?? random.pick(options.spokenLanguages));
     return list;
   };
 
@@ -176,7 +200,7 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
       const at = nowMs - random.int(0, 48 * 3600) * 1000;
       const day = civilFromDays(Math.floor(at / DAY_MS));
       if (ageOn(civilFromDays(person.birthDay), day) >= MINIMUM_AGE) {
-        recordedAt = new Date(at).toISOString();
+        recordedAt = isoInstant(at);
         asOf = day;
       }
     }
@@ -184,7 +208,6 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
       clientId: randomUuid(random),
       givenName: writeName(random, drawn.givenName, channel),
       familyName: writeName(random, drawn.familyName, channel),
-      ...reportBirth(random, person.birthDay, asOf, drawn.birthSwap),
       sex: person.sex,
       phone: formatNigerPhone(drawn.phoneDigits, channel, random),
       area: drawn.area,
@@ -192,6 +215,10 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
       languages,
       consent: { noticeVersion: consentVersion, language: consentLanguage(random, languages) },
     };
+    const birth = reportBirth(random, person.birthDay, asOf, drawn.birthSwap);
+    if (birth.birthDate !== undefined) input.birthDate = birth.birthDate;
+    else if (birth.birthYear !== undefined) input.birthYear = birth.birthYear;
+    else input.age = birth.age;
     if (nationalId !== undefined) input.nationalId = nationalId;
     const site = siteFor(channel, region);
     if (site !== undefined) input.site = site;

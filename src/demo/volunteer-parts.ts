@@ -30,14 +30,25 @@ function nameTables(pool: readonly NameEntry[]): NameTables {
 export const GIVEN_NAME_TABLES: Readonly<Record<Sex, NameTables>> = { M: nameTables(MALE_GIVEN_NAMES), F: nameTables(FEMALE_GIVEN_NAMES) };
 export const FAMILY_NAME_TABLES: NameTables = nameTables(FAMILY_NAMES);
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Eight hex digits of a 32-bit number (a table lookup per byte: Number#toString(16) is slow). */
+function hex32(value: number): string {
+  return (
+    (HEX[(value >>> 24) & 0xff] ?? '') +
+    (HEX[(value >>> 16) & 0xff] ?? '') +
+    (HEX[(value >>> 8) & 0xff] ?? '') +
+    (HEX[value & 0xff] ?? '')
+  );
+}
+
 /** A random-looking RFC 4122 version 4 UUID, drawn from the generator's stream. */
 export function randomUuid(random: Random): string {
-  const hex = (value: number, digits: number): string => value.toString(16).padStart(digits, '0');
-  const a = random.uint32();
-  const b = random.uint32();
-  const c = random.uint32();
-  const d = random.uint32();
-  return `${hex(a, 8)}-${hex(b >>> 16, 4)}-${hex(0x4000 | (b & 0x0fff), 4)}-${hex(0x8000 | ((c >>> 16) & 0x3fff), 4)}-${hex(c & 0xffff, 4)}${hex(d, 8)}`;
+  const a = hex32(random.uint32());
+  const b = hex32(((random.uint32() & 0xffff0fff) | 0x00004000) >>> 0);
+  const c = hex32((((random.uint32() & 0x3fffffff) | 0x80000000) >>> 0));
+  const d = hex32(random.uint32());
+  return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
 }
 
 /** The spelling a person uses: usually the common one, sometimes a variant. */

@@ -17,6 +17,7 @@ export async function serveCommand(values: CommandValues, io: CommandIo): Promis
     logger: { level: process.env.MUSTER_LOG_LEVEL ?? 'info' },
     publicRateLimit: Number(process.env.MUSTER_PUBLIC_RATE_LIMIT ?? 30),
     trustProxy: trustProxySetting(process.env.MUSTER_TRUST_PROXY),
+    logRequests: process.env.MUSTER_LOG_REQUESTS === '1',
   });
   const address = await app.listen({ port, host });
   io.out(`Muster is running at ${address} (drive ${ctx.drive.config.id}, database ${ctx.database.location})`);

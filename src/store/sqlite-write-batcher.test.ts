@@ -1,0 +1,76 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate, openSqlite, type Database } from './database.ts';
+
+describe('SQLite group commit', () => {
+  let dir: string;
+  let database: Database;
+  afterEach(async () => {
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open() {
+    dir = mkdtempSync(join(tmpdir(), 'muster-batch-'));
+    database = openSqlite(join(dir, 'muster.db'));
+    await migrate(database);
+    return database;
+  }
+
+  const setting = (key: string) => ({ key, value: 'v', updated_at: '2026-01-01T00:00:00.000Z' });
+
+  it('commits concurrent writes together while a failing write undoes only itself', async () => {
+    const db = await open();
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) =>
+        db.write(async (trx) => {
+          await trx.insertInto('settings').values(setting(`k${i}`)).execute();
+          if (i % 10 === 3) {
+            // A second insert of the same key violates the primary key: this write fails as a whole.
+            await trx.insertInto('settings').values(setting(`k${i}`)).execute();
+          }
+          return i;
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(20);
+    expect(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<number>).value)).toHaveLength(180);
+    const keys = (await db.db.selectFrom('settings').select('key').execute()).map((r) => r.key);
+    expect(keys).toHaveLength(180);
+    expect(keys).not.toContain('k3');
+    expect(keys).toContain('k4');
+  });
+
+  it('acknowledges a write only once it is committed: another connection sees it', async () => {
+    const db = await open();
+    const other = new BetterSqlite3(join(dir, 'muster.db'), { readonly: true });
+    try {
+      const pending = db.write(async (trx) => {
+        await trx.insertInto('settings').values(setting('durable')).execute();
+      });
+      expect(other.prepare("select count(*) as n from settings where key = 'durable'").get()).toEqual({ n: 0 });
+      await pending;
+      expect(other.prepare("select count(*) as n from settings where key = 'durable'").get()).toEqual({ n: 1 });
+      expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      other.close();
+    }
+  });
+
+  it('runs writes in the order they were asked for', async () => {
+    const db = await open();
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        db.write(async () => {
+          order.push(i);
+          return Promise.resolve();
+        }),
+      ),
+    );
+    expect(order).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+});

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.ts';
+import { DEFAULT_DRIVE_PATH } from '../src/config/load-drive.ts';
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('muster command line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'muster-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints usage and refuses unknown commands and options', async () => {
+    expect((await run('help')).out).toContain('muster demo --volunteers N');
+    expect((await run('frobnicate')).code).toBe(2);
+    const bad = await run('stats', '--colour', 'red');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('colour');
+  });
+
+  it('checks the shipped drive configuration and reports every problem of a broken one', async () => {
+    const ok = await run('config', 'check');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('8 at level 1, 67 at level 2, 266 at level 3');
+    const broken = JSON.parse(readFileSync(DEFAULT_DRIVE_PATH, 'utf8')) as { minimumAge: number; roles: Array<{ labels: Record<string, string> }> };
+    broken.minimumAge = 200;
+    delete broken.roles[0]?.labels.ha;
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, JSON.stringify(broken));
+    const result = await run('config', 'check', '--drive', file);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('minimumAge');
+  });
+
+  it('migrates, fills demo data through the rules, reports counts, and issues admin tokens', async () => {
+    const data = join(dir, 'data');
+    expect((await run('migrate', '--data', data)).out).toContain('applied: 0001-volunteers');
+    expect((await run('migrate', '--data', data)).out).toContain('up to date');
+    const demo = await run('demo', '--volunteers', '300', '--data', data);
+    expect(demo.code).toBe(0);
+    const created = Number(/^(\d+) volunteers created/m.exec(demo.out)?.[1]);
+    expect(created).toBeGreaterThan(290);
+    const stats = await run('stats', '--data', data);
+    expect(stats.out).toContain(`${created} registrations`);
+    expect(stats.out).toMatch(/Niamey \(NE008\)\s+\d+/);
+    const first = await run('admin-token', '--data', data);
+    const second = await run('admin-token', '--data', data);
+    expect(first.out).toMatch(/^mst_[\w-]{43}$/);
+    expect(second.out).not.toBe(first.out);
+    expect((await run('demo', '--data', data)).code).toBe(1);
+  });
+});
