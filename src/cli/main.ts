@@ -47,7 +47,7 @@ const COMMANDS: Record<string, Command> = {
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  muster ${c.usage.padEnd(62)} ${c.summary}`);
+  const lines = Object.values(COMMANDS).map((c) => `  muster ${c.usage.padEnd(62)} ${c.summary}`);
   return ['usage:', ...lines, '', 'environment: DATABASE_URL (postgres://...), MUSTER_DATA, MUSTER_KEY, MUSTER_DRIVE, PORT, HOST'].join('\n');
 }
 

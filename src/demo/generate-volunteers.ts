@@ -6,9 +6,9 @@
  */
 
 import type { Channel, RegistrationInput, Sex } from '../domain/registration-input.ts';
-import { buildAreaIndex, type AreaOption, type RegionInfo, type SiteOption } from './area-index.ts';
+import { buildAreaIndex, type AreaOption, type SiteOption } from './area-index.ts';
 import { ageOn, civilFromDays, drawBirthDay, isoInstant, MINIMUM_AGE, reportBirth, utcDay } from './birth.ts';
-import { NAME_GROUPS, type NameEntry, type NameGroup } from './names.ts';
+import type { NameEntry, NameGroup } from './names.ts';
 import {
   DEFAULT_ROLE_WEIGHT,
   GROUP_LANGUAGE_CODES,
@@ -20,6 +20,7 @@ import { createNationalIdAllocator, createPhoneAllocator, formatNigerPhone } fro
 import { createRandom, weightedTable } from './random.ts';
 import {
   AVAILABILITY_TABLE,
+  byGroup,
   CHANNEL_TABLE,
   consentLanguage,
   FAMILY_NAME_TABLES,
@@ -114,8 +115,7 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
 
   const spoken = new Set(options.spokenLanguages);
   const code = (candidates: readonly string[]): string | undefined => candidates.find((c) => spoken.has(c));
-  const nativeCode = Object.fromEntries(NAME_GROUPS.map((g) => [g, code(GROUP_LANGUAGE_CODES[g])])) as Record<NameGroup, string | undefined>;
-  const hausa = nativeCode.hausa;
+  const hausa = code(GROUP_LANGUAGE_CODES.hausa);
   const french = code(['fr']);
   const arabic = code(['ar']);
   const english = code(['en']);
@@ -157,15 +157,13 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
 
   // What each community speaks besides its own language: Hausa is the lingua franca, French the
   // language of school and administration, a little Arabic and English.
-  const languageOffers = Object.fromEntries(
-    NAME_GROUPS.map((group) => {
-      const offers: { code: string; p: number }[] = [];
-      for (const [c, p] of [[nativeCode[group], 0.97], [hausa, 0.55], [french, 0.45], [arabic, 0.04], [english, 0.03]] as const) {
-        if (c !== undefined && !offers.some((o) => o.code === c)) offers.push({ code: c, p });
-      }
-      return [group, offers];
-    }),
-  ) as Record<NameGroup, readonly { code: string; p: number }[]>;
+  const languageOffers = byGroup((group) => {
+    const offers: { code: string; p: number }[] = [];
+    for (const [c, p] of [[code(GROUP_LANGUAGE_CODES[group]), 0.97], [hausa, 0.55], [french, 0.45], [arabic, 0.04], [english, 0.03]] as const) {
+      if (c !== undefined && !offers.some((o) => o.code === c)) offers.push({ code: c, p });
+    }
+    return offers;
+  });
   const fallbackLanguage = hausa ?? french;
 
   const drawLanguages = (group: NameGroup): string[] => {
@@ -176,9 +174,6 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
     if (list.length === 0) list.push(fallbackLanguage ?? random.pick(options.spokenLanguages));
     return list;
   };
-
-  const siteFor = (channel: Channel, region: RegionInfo): string | undefined =>
-    channel === 'agent' && region.sites.length > 0 ? random.pick(region.sites) : undefined;
 
   /** Builds one registration of `person` as written on `channel`, from the parts that may vary. */
   const registration = (
@@ -220,8 +215,7 @@ export function* generateVolunteers(options: GenerateVolunteersOptions): Generat
     else if (birth.birthYear !== undefined) input.birthYear = birth.birthYear;
     else input.age = birth.age;
     if (nationalId !== undefined) input.nationalId = nationalId;
-    const site = siteFor(channel, region);
-    if (site !== undefined) input.site = site;
+    if (channel === 'agent') input.site = random.pick(region.sites);
     const skills = drawSkills(roles, channel);
     if (skills !== undefined) input.skills = skills;
     const availability = random.weighted(AVAILABILITY_TABLE);

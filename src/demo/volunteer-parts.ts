@@ -20,11 +20,16 @@ export const SKILL_COUNT_TABLE = weightedTable([0, 1, 2, 3], (_, i) => [25, 35, 
 
 export type NameTables = Record<NameGroup, WeightedTable<NameEntry>>;
 
-/** One table per community: its own names are 6 times as likely, other communities' names rare. */
+/** One value per community. */
+export function byGroup<T>(make: (group: NameGroup) => T): Record<NameGroup, T> {
+  return { hausa: make('hausa'), zarma: make('zarma'), fulani: make('fulani'), kanuri: make('kanuri'), tuareg: make('tuareg') };
+}
+
+/** One table per community: its own names are 2.5 times as likely, other communities' names rare. */
 function nameTables(pool: readonly NameEntry[]): NameTables {
-  const table = (group: NameGroup): WeightedTable<NameEntry> =>
-    weightedTable(pool, (e) => e.weight * (e.groups === undefined ? 1 : e.groups.includes(group) ? 6 : 0.15));
-  return { hausa: table('hausa'), zarma: table('zarma'), fulani: table('fulani'), kanuri: table('kanuri'), tuareg: table('tuareg') };
+  return byGroup((group) =>
+    weightedTable(pool, (e) => e.weight * (e.groups === undefined ? 1 : e.groups.includes(group) ? 2.5 : 0.2)),
+  );
 }
 
 export const GIVEN_NAME_TABLES: Readonly<Record<Sex, NameTables>> = { M: nameTables(MALE_GIVEN_NAMES), F: nameTables(FEMALE_GIVEN_NAMES) };

@@ -40,8 +40,9 @@ export function validateVolunteerChanges(raw: unknown, drive: Drive): { ok: true
     const list = input[field];
     if (list === undefined) return;
     const unique = [...new Set(list.map((v) => v.trim()))];
-    unique.forEach((v, i) => {
-      if (!known.has(v)) errors.push({ field: `${field}.${i}`, code, params: { value: v } });
+    // The path gives the position in the request, before duplicates were removed.
+    unique.forEach((v) => {
+      if (!known.has(v)) errors.push({ field: `${field}.${list.findIndex((x) => x.trim() === v)}`, code, params: { value: v } });
     });
     value[field] = unique;
   };

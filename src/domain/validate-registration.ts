@@ -1,6 +1,6 @@
 import type { Drive } from '../config/load-drive.ts';
 import { checkBirth, type BirthPrecision } from './age.ts';
-import { calendarDateIn } from './calendar.ts';
+import { calendarDateIn, parseIsoDate } from './calendar.ts';
 import type { FieldError } from './field-error.ts';
 import { cleanNationalId, cleanPersonName } from './person-name.ts';
 import { normalizeMobilePhone } from './phone.ts';
@@ -39,6 +39,8 @@ export interface RegistrationContext {
 export type RegistrationCheck = { ok: true; value: ValidRegistration } | { ok: false; errors: FieldError[] };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An ISO 8601 instant with a real day and an explicit offset, e.g. 2026-06-14T09:00:00.000Z or 2026-06-14T10:00+01:00. */
+const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 /** Device clocks drift; a registration a few minutes "in the future" is not suspicious. */
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
@@ -65,7 +67,10 @@ export function validateRegistration(raw: unknown, drive: Drive, ctx: Registrati
   if (input.recordedAt !== undefined) {
     const at = new Date(input.recordedAt);
     const maxAgeMs = (ctx.maxOfflineDays ?? 90) * 24 * 3600 * 1000;
-    if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(input.recordedAt)) fail('recordedAt', 'invalid_datetime');
+    // An explicit offset is required: without one the instant would depend on the server's time zone.
+    // The day is checked apart because Date rolls 2026-02-30 over to 2 March instead of refusing it.
+    const iso = ISO_INSTANT.exec(input.recordedAt);
+    if (!iso || parseIsoDate(iso[1] ?? '') === null || Number.isNaN(at.getTime())) fail('recordedAt', 'invalid_datetime');
     else if (at.getTime() > ctx.now.getTime() + CLOCK_SKEW_MS) fail('recordedAt', 'future_date');
     else if (at.getTime() < ctx.now.getTime() - maxAgeMs) fail('recordedAt', 'too_old', { days: ctx.maxOfflineDays ?? 90 });
     else recordedAt = at;
@@ -94,16 +99,17 @@ export function validateRegistration(raw: unknown, drive: Drive, ctx: Registrati
 
   const roles = unique(input.roles);
   if (roles.length === 0) fail('roles', 'roles_required');
-  roles.forEach((role, i) => {
-    if (!drive.roles.has(role)) fail(`roles.${i}`, 'unknown_role', { value: role });
+  // Field paths give the position in the request (before duplicates were removed), so a form can mark the entry.
+  roles.forEach((role) => {
+    if (!drive.roles.has(role)) fail(`roles.${firstIndex(input.roles, role)}`, 'unknown_role', { value: role });
   });
   const skills = unique(input.skills ?? []);
-  skills.forEach((skill, i) => {
-    if (!drive.skills.has(skill)) fail(`skills.${i}`, 'unknown_skill', { value: skill });
+  skills.forEach((skill) => {
+    if (!drive.skills.has(skill)) fail(`skills.${firstIndex(input.skills ?? [], skill)}`, 'unknown_skill', { value: skill });
   });
   const languages = unique(input.languages ?? []);
-  languages.forEach((language, i) => {
-    if (!drive.spokenLanguages.has(language)) fail(`languages.${i}`, 'unknown_language', { value: language });
+  languages.forEach((language) => {
+    if (!drive.spokenLanguages.has(language)) fail(`languages.${firstIndex(input.languages ?? [], language)}`, 'unknown_language', { value: language });
   });
 
   if (!drive.consentVersions.has(input.consent.noticeVersion)) {
@@ -140,4 +146,9 @@ export function validateRegistration(raw: unknown, drive: Drive, ctx: Registrati
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values.map((v) => v.trim()))];
+}
+
+/** Index in the request of the first value that trims to `value`. */
+function firstIndex(values: readonly string[], value: string): number {
+  return values.findIndex((v) => v.trim() === value);
 }

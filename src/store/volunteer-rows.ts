@@ -15,8 +15,7 @@ export interface NewVolunteer {
   now: string;
 }
 
-const PERSONAL_FIELDS = ['given_name', 'family_name', 'phone', 'national_id', 'birth_date'] as const;
-type PersonalField = (typeof PERSONAL_FIELDS)[number];
+type PersonalField = 'given_name' | 'family_name' | 'phone' | 'national_id' | 'birth_date';
 
 /** The ciphertext of a field is bound to its column and row: copied elsewhere, it fails to decrypt. */
 function context(field: PersonalField, id: string): string {

@@ -4,7 +4,7 @@ import { registryStats } from '../../services/registry-stats.ts';
 import type { RouteDeps } from '../build-server.ts';
 import { sendProblem } from '../problem.ts';
 
-export async function healthRoutes(app: FastifyInstance, { ctx, metrics }: RouteDeps): Promise<void> {
+export function healthRoutes(app: FastifyInstance, { ctx, metrics }: RouteDeps, done: () => void): void {
   app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness and database reachability' }, config: { permission: 'public' } }, async (_request, reply) => {
     try {
       await sql`select 1`.execute(ctx.database.db);
@@ -21,4 +21,5 @@ export async function healthRoutes(app: FastifyInstance, { ctx, metrics }: Route
   app.get('/api/v1/stats', { schema: { tags: ['operations'], summary: 'Counts by status, channel, region, role and day' }, config: { permission: 'stats.read' } }, async () =>
     registryStats(ctx),
   );
+  done();
 }

@@ -12,7 +12,7 @@ const syncBody = z
   })
   .strict();
 
-export async function syncRoutes(app: FastifyInstance, { ctx, metrics }: RouteDeps): Promise<void> {
+export function syncRoutes(app: FastifyInstance, { ctx, metrics }: RouteDeps, done: () => void): void {
   app.post(
     '/api/v1/sync/registrations',
     {
@@ -32,4 +32,5 @@ export async function syncRoutes(app: FastifyInstance, { ctx, metrics }: RouteDe
       };
     },
   );
+  done();
 }

@@ -31,7 +31,7 @@ const langQuery = z.object({ lang: z.string().optional() }).strict();
 /** The registration body is checked by the registration rules themselves, so every channel answers alike. */
 const passThrough = () => (data: unknown) => ({ value: data });
 
-export async function volunteerRoutes(app: FastifyInstance, { ctx, metrics, options }: RouteDeps): Promise<void> {
+export function volunteerRoutes(app: FastifyInstance, { ctx, metrics, options }: RouteDeps, done: () => void): void {
   const deps = ctx;
 
   app.post(
@@ -123,4 +123,5 @@ export async function volunteerRoutes(app: FastifyInstance, { ctx, metrics, opti
       return { ...outcome.volunteer, message: translate('withdrawn', request.lang) };
     },
   );
+  done();
 }
