@@ -87,6 +87,20 @@ describeEachDatabase('registration over HTTP', (factory) => {
     expect(await count()).toBe(before);
   });
 
+  it('makes exactly one record when the same person arrives many times at once', async () => {
+    const phone = nextPhone();
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => app.inject({ method: 'POST', url: '/api/v1/volunteers', payload: registration({ phone }) })),
+    );
+    expect(outcomes.map((r) => r.statusCode).sort()).toEqual([201, ...Array.from({ length: 19 }, () => 409)]);
+
+    const same = registration({ phone: nextPhone() });
+    const retries = await Promise.all(Array.from({ length: 20 }, () => app.inject({ method: 'POST', url: '/api/v1/volunteers', payload: same })));
+    expect(retries.every((r) => r.statusCode === 201)).toBe(true);
+    expect(new Set(retries.map((r) => r.json().id)).size).toBe(1);
+    expect(retries.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(19);
+  });
+
   it('refuses a minor and stores nothing, with the reason in the requested language', async () => {
     const before = await count();
     for (const [lang, words] of [

@@ -52,6 +52,15 @@ describe('createRandom', () => {
     }
   });
 
+  it('weighted draws follow the weights', () => {
+    const r = createRandom(11);
+    const counts = { a: 0, b: 0, c: 0 };
+    for (let i = 0; i < 30_000; i++) counts[r.weightedPick(['a', 'b', 'c'] as const, [1, 2, 0])] += 1;
+    expect(counts.c).toBe(0);
+    expect(counts.b / counts.a).toBeGreaterThan(1.8);
+    expect(counts.b / counts.a).toBeLessThan(2.2);
+  });
+
   it('permutations are bijections', () => {
     const permute = createPermutation(1000, 99);
     const seen = new Set(Array.from({ length: 1000 }, (_, i) => permute(i)));

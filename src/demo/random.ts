@@ -14,8 +14,10 @@ export interface Random {
   int(min: number, max: number): number;
   /** Uniform element of a non-empty array. */
   pick<T>(items: readonly T[]): T;
-  /** Element of a prebuilt weighted table. */
+  /** Element of a prebuilt weighted table (binary search: for hot paths). */
   weighted<T>(table: WeightedTable<T>): T;
+  /** Element drawn in proportion to `weights` (a linear scan: for one-off draws). */
+  weightedPick<T>(items: readonly T[], weights: readonly number[]): T;
   /** True with probability p. */
   chance(p: number): boolean;
 }
@@ -85,6 +87,17 @@ export function createRandom(seed: number): Random {
         else lo = mid + 1;
       }
       return table.items[lo] as T;
+    },
+    weightedPick<T>(items: readonly T[], weights: readonly number[]): T {
+      let total = 0;
+      for (let i = 0; i < items.length; i++) total += Math.max(0, weights[i] ?? 0);
+      if (!(total > 0)) throw new RangeError('weightedPick needs at least one positive weight');
+      let target = next() * total;
+      for (let i = 0; i < items.length; i++) {
+        target -= Math.max(0, weights[i] ?? 0);
+        if (target < 0) return items[i] as T;
+      }
+      return items[items.length - 1] as T;
     },
     chance: (p: number): boolean => next() < p,
   };

@@ -11,7 +11,7 @@ export function isMessageCode(code: string): code is MessageCode {
 export function translate(code: string, language: string, params: Record<string, string | number> = {}): string {
   if (!isMessageCode(code)) return code;
   const texts: Record<string, string> = MESSAGES[code];
-  const template = texts[language] ?? texts.fr ?? code;
+  const template = (Object.hasOwn(texts, language) ? texts[language] : undefined) ?? texts.fr ?? code;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
