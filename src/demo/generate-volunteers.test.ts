@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { compileDrive, DEFAULT_DRIVE_PATH, loadDriveConfig } from '../config/load-drive.ts';
 import { validateRegistration } from '../domain/validate-registration.ts';
 import { buildAreaIndex } from './area-index.ts';
-import { ageOn, civilFromDays, daysFromCivil, isoInstant, type Day } from './birth.ts';
-import { createRandom, generateVolunteers, type GenerateVolunteersOptions, type GeneratedVolunteer } from './generate-volunteers.ts';
+import { ageOn, civilFromDays, daysFromCivil, type Day } from './birth.ts';
+import { generateVolunteers, type GenerateVolunteersOptions, type GeneratedVolunteer } from './generate-volunteers.ts';
 import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, type NameEntry } from './names.ts';
 import { NIGER_MOBILE_PREFIXES, NIGER_REGION_WEIGHTS } from './niger-demography.ts';
-import { createPermutation } from './random.ts';
 
 // The shipped Niger drive: 341 areas, 15 sites, 6 roles, 26 skills, 9 spoken languages.
 const config = loadDriveConfig(DEFAULT_DRIVE_PATH);
@@ -37,51 +36,6 @@ function parseDay(iso: string): Day {
 
 const spellings = (pool: readonly NameEntry[]): Set<string> =>
   new Set(pool.flatMap((e) => [e.name, ...e.variants]).map((s) => s.toLowerCase()));
-
-describe('createRandom', () => {
-  it('is deterministic and stays in range', () => {
-    const a = createRandom(123);
-    const b = createRandom(123);
-    const first = Array.from({ length: 100 }, () => a.uint32());
-    expect(Array.from({ length: 100 }, () => b.uint32())).toEqual(first);
-    expect(Array.from({ length: 100 }, () => createRandom(124).uint32())).not.toEqual(first);
-    const r = createRandom(5);
-    for (let i = 0; i < 10_000; i++) {
-      const v = r.int(3, 9);
-      expect(v >= 3 && v <= 9 && Number.isInteger(v)).toBe(true);
-    }
-  });
-
-  it('weighted draws follow the weights', () => {
-    const r = createRandom(11);
-    const counts = { a: 0, b: 0, c: 0 };
-    for (let i = 0; i < 30_000; i++) counts[r.weightedPick(['a', 'b', 'c'] as const, [1, 2, 0])] += 1;
-    expect(counts.c).toBe(0);
-    expect(counts.b / counts.a).toBeGreaterThan(1.8);
-    expect(counts.b / counts.a).toBeLessThan(2.2);
-  });
-
-  it('permutations are bijections', () => {
-    const permute = createPermutation(1000, 99);
-    const seen = new Set(Array.from({ length: 1000 }, (_, i) => permute(i)));
-    expect(seen.size).toBe(1000);
-    expect(Math.max(...seen)).toBe(999);
-  });
-});
-
-describe('calendar helpers', () => {
-  it('days and ISO instants agree with Date', () => {
-    const random = createRandom(3);
-    for (let i = 0; i < 20_000; i++) {
-      const ms = random.int(-2_208_988_800_000, 4_102_444_800_000); // 1900..2100
-      const date = new Date(ms);
-      expect(isoInstant(ms)).toBe(date.toISOString());
-      const day = civilFromDays(Math.floor(ms / 86_400_000));
-      expect(day).toEqual({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() });
-      expect(daysFromCivil(day.year, day.month, day.day)).toBe(Math.floor(ms / 86_400_000));
-    }
-  });
-});
 
 describe('name pools', () => {
   it.each([
