@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { randomView } from './random-pool.ts';
 import type { Keyring } from './keyring.ts';
 
 /**
@@ -25,7 +26,7 @@ export function createFieldCipher(keyring: Keyring): FieldCipher {
   return {
     currentKeyId: keyring.currentKeyId,
     encrypt(plain, context) {
-      const iv = randomBytes(IV_BYTES);
+      const iv = Buffer.from(randomView(IV_BYTES));
       const cipher = createCipheriv('aes-256-gcm', currentKey, iv);
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);

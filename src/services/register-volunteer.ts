@@ -42,8 +42,22 @@ export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source
   const requestHash = requestFingerprint(deps.cipher, registration);
   const id = uuidv7(now.getTime());
 
-  return deps.database.write(async (trx) => {
+  return deps.database.write(async (trx): Promise<RegistrationOutcome> => {
     for (let attempt = 0; attempt < 5; attempt++) {
+      // Insert first: most registrations are new, and the unique keys (client id, phone, ID number,
+      // reference) decide collisions atomically, on both databases, under any concurrency.
+      const reference = newReference();
+      const inserted = await deps.volunteers.insert(trx, {
+        id,
+        reference,
+        requestHash,
+        registration,
+        channel: source.channel,
+        capturedBy: source.capturedBy,
+        now: now.toISOString(),
+      });
+      if (inserted) return { status: 'created', id, reference, replayed: false };
+
       const existing = await deps.volunteers.findExisting(trx, {
         clientId: registration.clientId,
         phone: registration.phone,
@@ -57,20 +71,7 @@ export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source
       }
       const other = existing[0];
       if (other) return { status: 'already_registered', id: other.id, reference: other.reference, matchedOn: other.matchedOn === 'nationalId' ? 'nationalId' : 'phone' };
-
-      const reference = newReference();
-      const inserted = await deps.volunteers.insert(trx, {
-        id,
-        reference,
-        requestHash,
-        registration,
-        channel: source.channel,
-        capturedBy: source.capturedBy,
-        now: now.toISOString(),
-      });
-      if (inserted) return { status: 'created', id, reference, replayed: false };
-      // Nothing collided on client id, phone or ID number: a concurrent insert (PostgreSQL) or, rarely,
-      // the random reference. Look again.
+      // Nothing collided on client id, phone or ID number: the random reference did (rare). Again.
     }
     throw new Error('could not register after several attempts (reference collisions)');
   });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBuffer, randomView } from '../crypto/random-pool.ts';
 
 let lastMs = 0;
 let sequence = 0;
@@ -21,7 +21,7 @@ export function uuidv7(nowMs: number = Date.now()): string {
       sequence = 0;
     }
   }
-  const bytes = randomBytes(16);
+  const bytes = randomBuffer(16);
   bytes.writeUIntBE(lastMs, 0, 6);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;
@@ -35,7 +35,7 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A short random reference such as "7K3Q-9XDM" (40 bits). Uniqueness is enforced by the database. */
 export function newReference(): string {
-  const bytes = randomBytes(8);
+  const bytes = randomView(8);
   let out = '';
   for (let i = 0; i < 8; i++) {
     out += ALPHABET[(bytes[i] ?? 0) & 31];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, openSqlite, type Database } from './database.ts';
+import { SqliteWriteBatcher } from './sqlite-write-batcher.ts';
 
 describe('SQLite group commit', () => {
   let dir: string;
@@ -72,5 +73,37 @@ describe('SQLite group commit', () => {
       ),
     );
     expect(order).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('acknowledges nothing before the log is on disk, and fails the batch when the fsync fails', async () => {
+    const db = await open();
+    let release: () => void = () => undefined;
+    let syncs = 0;
+    const batcher = new SqliteWriteBatcher(db.db, () => {
+      syncs += 1;
+      return syncs === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.reject(new Error('EIO: disk failed'));
+    });
+    let settled = false;
+    const first = batcher.write(async (trx) => {
+      await trx.insertInto('settings').values(setting('a')).execute();
+    });
+    void first.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(syncs).toBe(1);
+    expect(settled).toBe(false);
+    release();
+    await first;
+    expect(settled).toBe(true);
+    await expect(batcher.write(() => Promise.resolve(1))).rejects.toThrow('EIO');
+  });
+
+  it('syncs the real write-ahead log file', async () => {
+    const db = await open();
+    await db.write(async (trx) => {
+      await trx.insertInto('settings').values(setting('x')).execute();
+    });
+    const { createWalSyncer } = await import('./wal-syncer.ts');
+    await expect(createWalSyncer(join(dir, 'muster.db'))()).resolves.toBeUndefined();
+    await expect(createWalSyncer(join(dir, 'missing.db'))()).rejects.toThrow(/ENOENT/);
   });
 });

@@ -9,8 +9,10 @@ interface PendingWrite<DB> {
 /**
  * Group commit for SQLite. Each write still runs in its own savepoint (one failing write never undoes
  * another), but all writes that arrive during one turn of the event loop share one transaction and so
- * one fsync. A write's promise settles only after the shared COMMIT, so an acknowledged write is on
- * disk (with synchronous=FULL) even if the power fails right after.
+ * one fsync. A write's promise settles only after the shared COMMIT and the `sync` that follows it
+ * (an fsync of the write-ahead log off the main thread, see wal-syncer.ts), so an acknowledged write
+ * is on disk even if the power fails right after. The next batch starts only once the previous one
+ * is on disk, so no write ever decides anything from data that could still vanish.
  *
  * Write functions must only touch the database: better-sqlite3 is synchronous, so a batch runs in one
  * macrotask and nothing else interleaves with it.
@@ -22,6 +24,8 @@ export class SqliteWriteBatcher<DB> {
 
   constructor(
     private readonly db: Kysely<DB>,
+    /** Makes committed transactions durable; resolves once they are on disk. */
+    private readonly sync: () => Promise<void>,
     private readonly maxBatch = 512,
   ) {}
 
@@ -59,13 +63,14 @@ export class SqliteWriteBatcher<DB> {
           }
         }
       });
+      await this.sync();
       batch.forEach((item, i) => {
         const outcome = outcomes[i];
         if (outcome?.ok) item.resolve(outcome.value);
         else item.reject(outcome ? outcome.error : new Error('write not run'));
       });
     } catch (error) {
-      // The COMMIT itself failed (disk full, I/O error): nothing of the batch is stored.
+      // The COMMIT or the fsync failed (disk full, I/O error): nothing of the batch may be counted on.
       for (const item of batch) item.reject(error);
     } finally {
       this.running = false;
