@@ -22,7 +22,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -577,7 +577,39 @@ interface Block {
 /** The server stopped while it was being measured (something else signalled it, or it crashed). */
 class ServerStopped extends Error {}
 
-async function oneRun(registry: Registry, env: NodeJS.ProcessEnv, token: string, phones: PhoneNumbers, options: Options, label: string) {
+/**
+ * A copy of the filled registry for one run, so that every run starts from exactly `size` rows
+ * (registrations made by a run would otherwise grow the registry run after run). SQLite: the files
+ * are copied after a checkpoint; PostgreSQL: a database is created from the filled one as template.
+ */
+async function workingCopy(registry: Registry, options: Options): Promise<Registry> {
+  const dataDir = `${registry.dataDir}-work`;
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  copyFileSync(join(registry.dataDir, 'muster.key'), join(dataDir, 'muster.key'));
+  if (registry.kind === 'sqlite') {
+    const source = new BetterSqlite3(join(registry.dataDir, 'muster.db'));
+    source.pragma('wal_checkpoint(TRUNCATE)');
+    source.close();
+    copyFileSync(join(registry.dataDir, 'muster.db'), join(dataDir, 'muster.db'));
+    return { ...registry, dataDir };
+  }
+  const template = `muster_bench_${registry.size}`;
+  const name = `${template}_work`;
+  await withPg(options.pg, async (client) => {
+    await client.query(`drop database if exists "${name}" with (force)`);
+    await client.query(`create database "${name}" template "${template}"`);
+  });
+  const url = new URL(options.pg);
+  url.pathname = `/${name}`;
+  return { ...registry, dataDir, databaseUrl: url.toString() };
+}
+
+async function oneRun(pristine: Registry, options: Options, phones: PhoneNumbers, label: string) {
+  const registry = await workingCopy(pristine, options);
+  const env = childEnv(registry.databaseUrl);
+  const token = (await muster(['admin-token', '--data', registry.dataDir], env, true)).trim().split('\n').at(-1) ?? '';
+  if (token.length < 16) throw new Error('admin-token printed no token');
   const rowsAtStart = (await countRows(registry)) ?? 0;
   const server = await startServer(registry.dataDir, env);
   const check = (what: string) => {
@@ -607,17 +639,14 @@ async function oneRun(registry: Registry, env: NodeJS.ProcessEnv, token: string,
 
 async function benchmarkRegistry(kind: DatabaseKind, size: number, options: Options, phones: PhoneNumbers): Promise<Block> {
   const registry = await prepareRegistry(kind, size, options);
-  const env = childEnv(registry.databaseUrl);
   const rowsAtStart = (await countRows(registry)) ?? 0;
-  const token = (await muster(['admin-token', '--data', registry.dataDir], env, true)).trim().split('\n').at(-1) ?? '';
-  if (token.length < 16) throw new Error('admin-token printed no token');
   const block: Block = { kind, size, rowsAtStart, runs: [], rawBatched: null, discarded: [] };
 
   for (let run = 1; run <= options.runs && !interrupted; run++) {
     const label = `${kind} ${size} run ${run}/${options.runs}`;
     for (let attempt = 1; ; attempt++) {
       try {
-        const figures = await oneRun(registry, env, token, phones, options, label);
+        const figures = await oneRun(registry, options, phones, label);
         if (interrupted) return block;
         log(`${label}: raw SQLite single inserts, ${options.rawSeconds} s`);
         const rawSingle = await rawSqlite(options.rawSeconds, 1);

@@ -67,6 +67,11 @@ export function openPostgres(url: string, poolSize: number): Database {
   // Times are stored as text and counts come back as numbers, not strings.
   pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection dropped by the server (restart, failover) must not bring the process down: the
+  // pool replaces it on next use, and queries in flight fail with their own error.
+  pool.on('error', (error) => {
+    process.emitWarning(`PostgreSQL connection lost: ${error.message}`);
+  });
   const db = new Kysely<MusterSchema>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',

@@ -11,8 +11,12 @@ interface PendingWrite<DB> {
  * another), but all writes that arrive during one turn of the event loop share one transaction and so
  * one fsync. A write's promise settles only after the shared COMMIT and the `sync` that follows it
  * (an fsync of the write-ahead log off the main thread, see wal-syncer.ts), so an acknowledged write
- * is on disk even if the power fails right after. The next batch starts only once the previous one
- * is on disk, so no write ever decides anything from data that could still vanish.
+ * is on disk even if the power fails right after.
+ *
+ * The next batch may run while the previous one's fsync is in flight. It may then read rows that are
+ * committed but not yet on disk, but its own answers wait for an fsync that starts after its COMMIT,
+ * which flushes the whole log, earlier batches included: nothing is ever acknowledged on the strength
+ * of data that could still vanish.
  *
  * Write functions must only touch the database: better-sqlite3 is synchronous, so a batch runs in one
  * macrotask and nothing else interleaves with it.
@@ -48,6 +52,7 @@ export class SqliteWriteBatcher<DB> {
     this.running = true;
     const batch = this.queue.splice(0, this.maxBatch);
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    let durable: Promise<void>;
     try {
       await this.db.transaction().execute(async (trx) => {
         for (const item of batch) {
@@ -63,18 +68,25 @@ export class SqliteWriteBatcher<DB> {
           }
         }
       });
-      await this.sync();
-      batch.forEach((item, i) => {
-        const outcome = outcomes[i];
-        if (outcome?.ok) item.resolve(outcome.value);
-        else item.reject(outcome ? outcome.error : new Error('write not run'));
-      });
+      durable = this.sync();
     } catch (error) {
-      // The COMMIT or the fsync failed (disk full, I/O error): nothing of the batch may be counted on.
-      for (const item of batch) item.reject(error);
+      // The COMMIT failed (disk full, I/O error): nothing of the batch is stored.
+      durable = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
       this.running = false;
       if (this.queue.length > 0) this.schedule();
     }
+    try {
+      await durable;
+    } catch (error) {
+      // Committed but perhaps not on disk: no write of the batch may be counted on.
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) item.resolve(outcome.value);
+      else item.reject(outcome ? outcome.error : new Error('write not run'));
+    });
   }
 }

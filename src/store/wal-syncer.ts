@@ -36,8 +36,8 @@ export function createWalSyncer(databaseFile: string): () => Promise<void> {
     return fd;
   }
 
-  return () =>
-    new Promise<void>((resolve, reject) => {
+  function fsyncOnce(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       let target: number;
       try {
         target = currentFd();
@@ -47,4 +47,26 @@ export function createWalSyncer(databaseFile: string): () => Promise<void> {
       }
       fsync(target, (error) => (error ? reject(error) : resolve()));
     });
+  }
+
+  // Callers arriving while an fsync runs share the next one, which starts when the current one ends:
+  // it starts after their COMMIT, so it covers them, and fsyncs never pile up.
+  let current: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const sync = (): Promise<void> => {
+    if (!current) {
+      current = fsyncOnce().finally(() => {
+        current = null;
+      });
+      return current;
+    }
+    next ??= current
+      .catch(() => undefined)
+      .then(() => {
+        next = null;
+        return sync();
+      });
+    return next;
+  };
+  return sync;
 }

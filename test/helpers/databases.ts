@@ -90,7 +90,16 @@ export async function postgresTestDatabase(): Promise<TestDatabase> {
       for (const ctx of opened) await ctx.database.close().catch(() => undefined);
       const client = new pg.Client({ connectionString: PG_ADMIN_URL });
       await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
+      // Pools close their connections asynchronously: wait for them rather than kill them.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await client.query(`drop database if exists ${name}`);
+          break;
+        } catch (error) {
+          if (attempt >= 50 || !/being accessed by other users/.test((error as Error).message)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
       await client.end();
       rmSync(dataDir, { recursive: true, force: true });
     },
