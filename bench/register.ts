@@ -586,7 +586,8 @@ async function workingCopy(registry: Registry, options: Options): Promise<Regist
   const dataDir = `${registry.dataDir}-work`;
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  copyFileSync(join(registry.dataDir, 'muster.key'), join(dataDir, 'muster.key'));
+  // The benchmark passes MUSTER_KEY; a key file exists only if the registry was made without it.
+  if (existsSync(join(registry.dataDir, 'muster.key'))) copyFileSync(join(registry.dataDir, 'muster.key'), join(dataDir, 'muster.key'));
   if (registry.kind === 'sqlite') {
     const source = new BetterSqlite3(join(registry.dataDir, 'muster.db'));
     source.pragma('wal_checkpoint(TRUNCATE)');
