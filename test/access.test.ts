@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { ACTIONS, can } from '../src/access/policy.ts';
+import { STAFF_ROLES } from '../src/access/principal.ts';
 import { buildServer } from '../src/http/build-server.ts';
-import { allows, PERMISSIONS } from '../src/http/access.ts';
 import { sqliteTestDatabase } from './helpers/databases.ts';
 
 describe('deny by default', () => {
@@ -13,13 +14,20 @@ describe('deny by default', () => {
     await app.close();
   });
 
-  it('gives the public only what is public, and the bootstrap admin everything', () => {
-    const publicAllowed = PERMISSIONS.filter((p) => allows({ kind: 'public' }, p));
-    expect(publicAllowed).toEqual(['public', 'registration.submit']);
-    expect(PERMISSIONS.every((p) => allows({ kind: 'admin', id: 'admin' }, p))).toBe(true);
+  it('gives the public only public actions, and each role only its own', () => {
+    expect(ACTIONS.filter((a) => can({ kind: 'public' }, a))).toEqual(['health.read', 'registration.submit', 'device.enrol', 'auth.sign_in']);
+    const staff = (role: (typeof STAFF_ROLES)[number]) => ({ kind: 'staff' as const, userId: 'u', role, areas: [], site: null, strongAuth: true, pending: null });
+    expect(can(staff('auditor'), 'volunteer.read')).toBe(false);
+    expect(can(staff('auditor'), 'audit.read')).toBe(true);
+    expect(can(staff('analyst'), 'volunteer.read')).toBe(false);
+    expect(can(staff('analyst'), 'stats.read')).toBe(true);
+    expect(can(staff('officer'), 'volunteer.update')).toBe(false);
+    expect(can(staff('coordinator'), 'user.manage')).toBe(false);
+    expect(can({ ...staff('admin'), pending: 'change_password' }, 'volunteer.read')).toBe(false);
+    expect(can({ ...staff('admin'), pending: 'change_password' }, 'auth.self')).toBe(true);
   });
 
-  it('limits public registrations per address but not staff ones', async () => {
+  it('limits public registrations per address but not those of devices and staff', async () => {
     const ctx = await testDb.open();
     const app = await buildServer(ctx, { publicRateLimit: 3 });
     const statuses: number[] = [];

@@ -4,9 +4,9 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
 import { buildServer } from '../src/http/build-server.ts';
-import { issueAdminToken } from '../src/services/admin-token.ts';
 import { registration } from './fixtures.ts';
 import { describeEachDatabase, type TestDatabase } from './helpers/databases.ts';
+import { prepareStaffPassword, signedInStaff } from './helpers/staff.ts';
 
 /** Values that must never appear in clear in the database, its write-ahead log or the logs. */
 const CANARY = {
@@ -38,13 +38,14 @@ describeEachDatabase('personal data at rest', (factory) => {
       },
     });
     const app = await buildServer(ctx, { logger: { level: 'trace', stream }, logRequests: true });
-    const token = await issueAdminToken(ctx.database, new Date());
+    await prepareStaffPassword();
+    const admin = await signedInStaff(ctx, app, 'admin');
     const created = await app.inject({ method: 'POST', url: '/api/v1/volunteers', payload: registration(CANARY) });
     expect(created.statusCode).toBe(201);
     // Refusals and duplicates must not leak the values into logs either.
     await app.inject({ method: 'POST', url: '/api/v1/volunteers', payload: registration({ ...CANARY, area: 'NOWHERE' }) });
     await app.inject({ method: 'POST', url: '/api/v1/volunteers', payload: registration(CANARY) });
-    const read = await app.inject({ method: 'GET', url: `/api/v1/volunteers/${created.json().id}`, headers: { authorization: `Bearer ${token}` } });
+    const read = await app.inject({ method: 'GET', url: `/api/v1/volunteers/${created.json().id}`, headers: admin.headers });
     expect(read.json()).toMatchObject({ givenName: CANARY.givenName, familyName: CANARY.familyName, nationalId: CANARY.nationalId, birthDate: CANARY.birthDate, phone: '+22799482713' });
     await app.close();
 

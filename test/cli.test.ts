@@ -49,10 +49,36 @@ describe('muster command line', () => {
     const stats = await run('stats', '--data', data);
     expect(stats.out).toContain(`${created} registrations`);
     expect(stats.out).toMatch(/Niamey \(NE008\)\s+\d+/);
-    const first = await run('admin-token', '--data', data);
-    const second = await run('admin-token', '--data', data);
-    expect(first.out).toMatch(/^mst_[\w-]{43}$/);
-    expect(second.out).not.toBe(first.out);
     expect((await run('demo', '--data', data)).code).toBe(1);
+  });
+
+  it('creates the first admin with a one-time password, manages devices, and verifies the audit chain', async () => {
+    const data = join(dir, 'staff');
+    const added = await run('user', 'add', '--username', 'amina', '--role', 'admin', '--data', data);
+    expect(added.code).toBe(0);
+    expect(added.out).toMatch(/one-time password: [0-9A-HJKMNP-TV-Z-]{29}/);
+    expect((await run('user', 'add', '--username', 'amina', '--role', 'admin', '--data', data)).code).toBe(1);
+    const coordinator = await run('user', 'add', '--username', 'issa', '--role', 'coordinator', '--data', data);
+    expect(coordinator.code).toBe(1);
+    expect(coordinator.err).toContain('areas');
+    expect((await run('user', 'add', '--username', 'issa', '--role', 'coordinator', '--areas', 'NE006,NE008', '--data', data)).code).toBe(0);
+    expect((await run('user', 'list', '--data', data)).out).toMatch(/issa\s+coordinator\s+NE006,NE008\s+must change password/);
+    expect((await run('user', 'reset-password', '--username', 'issa', '--data', data)).out).toContain('one-time password');
+    expect((await run('user', 'reset-2fa', '--username', 'issa', '--data', data)).code).toBe(0);
+    expect((await run('user', 'disable', '--username', 'issa', '--data', data)).code).toBe(0);
+    expect((await run('user', 'disable', '--username', 'nobody', '--data', data)).code).toBe(1);
+
+    const device = await run('device', 'enroll', '--site', 'niamey-stade', '--name', 'Tablette 1', '--data', data);
+    expect(device.out).toMatch(/enrolment code: [0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/);
+    const id = /device ([0-9a-f-]{36})/.exec(device.out)?.[1] ?? '';
+    expect((await run('device', 'list', '--data', data)).out).toContain(`${id}  pending`);
+    expect((await run('device', 'revoke', '--id', id, '--data', data)).code).toBe(0);
+    expect((await run('device', 'revoke', '--id', id, '--data', data)).code).toBe(1);
+    expect((await run('device', 'enroll', '--site', 'nowhere', '--name', 'x', '--data', data)).code).toBe(1);
+
+    const verified = await run('audit', 'verify', '--data', data);
+    expect(verified.code).toBe(0);
+    expect(verified.out).toMatch(/sealed \d+ pending entries/);
+    expect(verified.out).toContain('OK: chain intact');
   });
 });

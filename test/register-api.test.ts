@@ -2,22 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../src/app/app-context.ts';
 import { buildServer } from '../src/http/build-server.ts';
-import { issueAdminToken } from '../src/services/admin-token.ts';
 import { registration, nextPhone } from './fixtures.ts';
 import { describeEachDatabase, type TestDatabase } from './helpers/databases.ts';
+import { prepareStaffPassword, signedInStaff } from './helpers/staff.ts';
 
 describeEachDatabase('registration over HTTP', (factory) => {
   let testDb: TestDatabase;
   let ctx: AppContext;
   let app: FastifyInstance;
-  let token: string;
-  const staff = () => ({ authorization: `Bearer ${token}` });
+  let cookie: string;
+  const staff = () => ({ cookie });
 
   beforeAll(async () => {
     testDb = await factory();
     ctx = await testDb.open();
     app = await buildServer(ctx, { publicRateLimit: 1000 });
-    token = await issueAdminToken(ctx.database, new Date());
+    await prepareStaffPassword();
+    cookie = (await signedInStaff(ctx, app, 'admin')).cookie;
   });
   afterAll(async () => {
     await app.close();
@@ -164,7 +165,7 @@ describeEachDatabase('registration over HTTP', (factory) => {
     expect(huge.statusCode).toBe(413);
   });
 
-  it('keeps staff routes closed without the admin token', async () => {
+  it('keeps staff routes closed to the public and to unknown tokens', async () => {
     for (const [method, url] of [
       ['GET', '/api/v1/volunteers'],
       ['GET', '/api/v1/volunteers/0193b4c2-0000-7000-8000-000000000000'],
@@ -264,7 +265,7 @@ describeEachDatabase('registration over HTTP', (factory) => {
     expect(tally(retry.json().results)).toEqual({ created: 989, refused: 10, already_registered: 1 });
     expect(await count()).toBe(before + 989);
     const sample = await app.inject({ method: 'GET', url: `/api/v1/volunteers/${results[0] && (retry.json().results[0] as { id: string }).id}`, headers: staff() });
-    expect(sample.json()).toMatchObject({ channel: 'agent', recordedAt: '2026-06-14T09:00:00.000Z', consent: { capturedBy: 'admin', at: '2026-06-14T09:00:00.000Z' } });
+    expect(sample.json()).toMatchObject({ channel: 'agent', recordedAt: '2026-06-14T09:00:00.000Z', consent: { capturedBy: expect.stringMatching(/^user:/), at: '2026-06-14T09:00:00.000Z' } });
 
     const tooBig = await app.inject({ method: 'POST', url: '/api/v1/sync/registrations', headers: staff(), payload: { registrations: [...items, registration()] } });
     expect(tooBig.statusCode).toBe(400);

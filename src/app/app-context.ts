@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import { loadDrive, type Drive } from '../config/load-drive.ts';
 import { createFieldCipher, type FieldCipher } from '../crypto/field-cipher.ts';
-import { loadKeyring } from '../crypto/keyring.ts';
+import { loadKeyring, type Keyring } from '../crypto/keyring.ts';
+import { defaultCheckpointFile } from '../audit/checkpoints.ts';
+import { createStaffStore, type StaffStore } from '../store/staff-store.ts';
 import { migrate, openDatabase, type Database } from '../store/database.ts';
 import { createVolunteerStore, type VolunteerStore } from '../store/volunteer-store.ts';
 
@@ -14,8 +16,12 @@ export interface AppContext {
   drive: Drive;
   cipher: FieldCipher;
   volunteers: VolunteerStore;
+  staff: StaffStore;
+  keyring: Keyring;
   clock: () => Date;
   dataDir: string;
+  /** Where signed audit checkpoints are written: outside the database. */
+  auditCheckpointFile: string;
 }
 
 export interface AppSettings {
@@ -29,6 +35,7 @@ export interface AppSettings {
   /** Apply pending migrations on open (the server and most commands do). */
   migrate?: boolean;
   poolSize?: number;
+  auditCheckpointFile?: string | undefined;
 }
 
 /** Reads settings from the environment, with command-line values taking precedence. */
@@ -41,6 +48,7 @@ export function settingsFromEnv(overrides: Partial<AppSettings> = {}, env: NodeJ
     envKey: overrides.envKey ?? (env.MUSTER_KEY || undefined),
     keyFile: overrides.keyFile ?? env.MUSTER_KEY_FILE ?? join(dataDir, 'muster.key'),
     migrate: overrides.migrate ?? true,
+    auditCheckpointFile: overrides.auditCheckpointFile ?? defaultCheckpointFile(dataDir, env),
   };
 }
 
@@ -60,7 +68,10 @@ export async function openAppContext(settings: AppSettings): Promise<AppContext>
     drive,
     cipher,
     volunteers: createVolunteerStore(cipher),
+    staff: createStaffStore(cipher),
+    keyring,
     clock: settings.clock ?? (() => new Date()),
     dataDir: settings.dataDir,
+    auditCheckpointFile: settings.auditCheckpointFile ?? defaultCheckpointFile(settings.dataDir),
   };
 }

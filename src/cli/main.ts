@@ -1,10 +1,21 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { adminTokenCommand } from './commands/admin-token.ts';
 import { configCheckCommand } from './commands/config-check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statsCommand } from './commands/stats.ts';
+import { auditVerifyCommand } from './commands/audit-verify.ts';
+import {
+  deviceEnrollCommand,
+  deviceListCommand,
+  deviceRevokeCommand,
+  userAddCommand,
+  userDisableCommand,
+  userEnableCommand,
+  userListCommand,
+  userResetPasswordCommand,
+  userResetTotpCommand,
+} from './commands/staff-commands.ts';
 
 export interface CommandIo {
   out: (line: string) => void;
@@ -38,12 +49,31 @@ const COMMANDS: Record<string, Command> = {
     options: { ...dataOption, volunteers: { type: 'string' }, seed: { type: 'string' }, duplicates: { type: 'string' } },
     run: demoCommand,
   },
-  'admin-token': {
-    summary: 'issue a new bootstrap admin token (revokes the previous one)',
-    usage: 'admin-token [--data DIR]',
-    options: dataOption,
-    run: adminTokenCommand,
+  'user add': {
+    summary: 'create a staff account (prints a one-time password)',
+    usage: 'user add --username U --role admin|coordinator|agent|officer|auditor|analyst [--areas P1,P2] [--site S] [--name N]',
+    options: { ...dataOption, username: { type: 'string' }, role: { type: 'string' }, areas: { type: 'string' }, site: { type: 'string' }, name: { type: 'string' } },
+    run: userAddCommand,
   },
+  'user list': { summary: 'staff accounts', usage: 'user list', options: dataOption, run: userListCommand },
+  'user disable': { summary: 'disable an account (ends its sessions)', usage: 'user disable --username U', options: { ...dataOption, username: { type: 'string' } }, run: userDisableCommand },
+  'user enable': { summary: 'enable an account again', usage: 'user enable --username U', options: { ...dataOption, username: { type: 'string' } }, run: userEnableCommand },
+  'user reset-password': {
+    summary: 'new one-time password (ends sessions)',
+    usage: 'user reset-password --username U',
+    options: { ...dataOption, username: { type: 'string' } },
+    run: userResetPasswordCommand,
+  },
+  'user reset-2fa': { summary: 'remove the TOTP second factor (ends sessions)', usage: 'user reset-2fa --username U', options: { ...dataOption, username: { type: 'string' } }, run: userResetTotpCommand },
+  'device enroll': {
+    summary: 'prepare a registration device (prints its one-time code)',
+    usage: 'device enroll --site S --name N [--offline-days 7]',
+    options: { ...dataOption, site: { type: 'string' }, name: { type: 'string' }, 'offline-days': { type: 'string' } },
+    run: deviceEnrollCommand,
+  },
+  'device list': { summary: 'registration devices', usage: 'device list', options: dataOption, run: deviceListCommand },
+  'device revoke': { summary: 'revoke a device at once', usage: 'device revoke --id ID', options: { ...dataOption, id: { type: 'string' } }, run: deviceRevokeCommand },
+  'audit verify': { summary: 'check the audit chain and its signed checkpoints', usage: 'audit verify', options: dataOption, run: auditVerifyCommand },
 };
 
 function usage(): string {

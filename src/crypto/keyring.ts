@@ -14,6 +14,11 @@ export interface Keyring {
   dataKeys: ReadonlyMap<string, Buffer>;
   /** HMAC key for blind indexes; must not change while data exist, or lookups stop matching. */
   indexKey: Buffer;
+  /**
+   * Seed of the Ed25519 key that signs audit checkpoints (see audit/checkpoints.ts). Derived from the
+   * index master, which never rotates, so old checkpoints stay verifiable after data keys rotate.
+   */
+  auditSeed: Buffer;
 }
 
 interface KeyFile {
@@ -26,6 +31,7 @@ interface KeyFile {
 
 const DATA_INFO = 'muster/field-encryption/v1';
 const INDEX_INFO = 'muster/blind-index/v1';
+const AUDIT_SIGNING_INFO = 'muster/audit-signing/v1';
 
 function derive(master: Buffer, info: string): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
@@ -45,7 +51,12 @@ export function keyringFromMasters(masters: Buffer[], indexMaster: Buffer): Keyr
   const last = masters.at(-1);
   if (!last) throw new Error('a keyring needs at least one key');
   const dataKeys = new Map(masters.map((m) => [keyIdOf(m), derive(m, DATA_INFO)] as const));
-  return { currentKeyId: keyIdOf(last), dataKeys, indexKey: derive(indexMaster, INDEX_INFO) };
+  return {
+    currentKeyId: keyIdOf(last),
+    dataKeys,
+    indexKey: derive(indexMaster, INDEX_INFO),
+    auditSeed: derive(indexMaster, AUDIT_SIGNING_INFO),
+  };
 }
 
 /**

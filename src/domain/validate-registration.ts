@@ -33,7 +33,9 @@ export interface RegistrationContext {
   now: Date;
   channel: Channel;
   /** How old an offline registration may be when it reaches the server. */
-  maxOfflineDays?: number;
+  maxOfflineDays?: number | undefined;
+  /** The site of the registering device or agent: assumed when absent, refused when different. */
+  site?: string | null | undefined;
 }
 
 export type RegistrationCheck = { ok: true; value: ValidRegistration } | { ok: false; errors: FieldError[] };
@@ -93,8 +95,9 @@ export function validateRegistration(raw: unknown, drive: Drive, ctx: Registrati
   const area = input.area.trim().toUpperCase();
   if (!drive.areas.has(area)) fail('area', 'unknown_area', { value: input.area });
 
-  const site = input.site?.trim() || null;
+  const site = input.site?.trim() || ctx.site || null;
   if (site !== null && !drive.sites.has(site)) fail('site', 'unknown_site', { value: site });
+  else if (ctx.site && site !== ctx.site) fail('site', 'site_mismatch', { site: ctx.site });
   if (site === null && ctx.channel === 'agent') fail('site', 'site_required');
 
   const roles = unique(input.roles);

@@ -4,42 +4,61 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
+import { can, type Action } from '../access/policy.ts';
+import type { Principal } from '../access/principal.ts';
 import type { AppContext } from '../app/app-context.ts';
 import { zodIssuesToFieldErrors } from '../domain/registration-schema.ts';
 import { negotiateLanguage } from '../i18n/translate.ts';
-import { createAdminTokenVerifier } from '../services/admin-token.ts';
-import { allows, type Permission, type Principal } from './access.ts';
+import type { Caller } from '../services/access-context.ts';
+import { deviceForToken } from '../services/staff/manage-devices.ts';
+import { resolveSession, type ResolvedSession } from '../services/staff/resolve-session.ts';
+import { readCookie, SESSION_COOKIE } from './cookies.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { RequestValidationError, sendProblem } from './problem.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
+import { deviceRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { userRoutes } from './routes/users.ts';
 import { volunteerRoutes } from './routes/volunteers.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
+    /** The staff session behind the request, when there is one. */
+    session: ResolvedSession | null;
     lang: string;
   }
   interface FastifyContextConfig {
-    /** What a caller needs to use this route; required on every route. */
-    permission?: Permission;
+    /** What a caller needs to use this route; required on every route (deny by default). */
+    permission?: Action;
   }
 }
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
-  /** Registrations per minute per IP address for the public (staff are not limited). */
+  /** Registrations per minute per IP address for the public (staff and devices are not limited). */
   publicRateLimit?: number;
+  /** Sign-in and device enrolment attempts per minute per IP address. */
+  authRateLimit?: number;
+  /** Trust X-Forwarded-For only behind a known reverse proxy (addresses, or true). */
+  trustProxy?: boolean | string;
   /** Log every request (method, URL, status, time); off by default for speed. */
   logRequests?: boolean;
-  /** Trust X-Forwarded-For only behind a known reverse proxy (a list of addresses or a hop count). */
-  trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Mark the session cookie Secure (default true; only a plain-HTTP development setup turns it off). */
+  secureCookies?: boolean;
 }
 
 export interface RouteDeps {
   ctx: AppContext;
   metrics: Metrics;
-  options: Required<Pick<ServerOptions, 'publicRateLimit'>>;
+  options: Required<Pick<ServerOptions, 'publicRateLimit' | 'authRateLimit' | 'secureCookies'>>;
+}
+
+/** The caller of a request, for services that scope and audit what they do. */
+export function callerOf(request: { principal: Principal; ip: string }): Caller {
+  return { principal: request.principal, ip: request.ip };
 }
 
 /** Validates a request part with a zod schema; failures become field errors in the caller's language. */
@@ -62,17 +81,17 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     routerOptions: { ignoreTrailingSlash: true },
   });
   const metrics = createMetrics();
-  const verifyAdminToken = createAdminTokenVerifier(ctx.database);
   const defaultLanguage = ctx.drive.config.defaultLanguage;
 
   app.setValidatorCompiler(zodValidatorCompiler);
   app.decorateRequest('principal', null as never);
+  app.decorateRequest('session', null);
   app.decorateRequest('lang', '');
 
   // Deny by default: a route that does not say who may call it is a programming error.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) {
-      route.config = { ...route.config, permission: 'public' };
+      route.config = { ...route.config, permission: 'health.read' };
       return;
     }
     if (!route.config?.permission) throw new Error(`route ${String(route.method)} ${route.url} declares no permission`);
@@ -85,14 +104,26 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     const auth = request.headers.authorization;
     if (auth !== undefined) {
       const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
-      if (!token || !(await verifyAdminToken(token))) return sendProblem(reply, 401, 'unauthorized');
-      request.principal = { kind: 'admin', id: 'admin' };
+      const device = token ? await deviceForToken(ctx, token) : null;
+      if (!device) return sendProblem(reply, 401, 'unauthorized');
+      request.principal = { kind: 'device', deviceId: device.id, site: device.site, offlineDays: device.offlineDays };
+    } else {
+      const sessionId = readCookie(request.headers.cookie, SESSION_COOKIE);
+      const session = sessionId ? await resolveSession(ctx, sessionId) : null;
+      if (session) {
+        request.session = session;
+        request.principal = session.principal;
+      }
     }
     const permission = request.routeOptions.config.permission;
     // Unknown URLs have no permission; they fall through to the 404 handler.
-    if (permission && !allows(request.principal, permission)) {
-      return request.principal.kind === 'public' ? sendProblem(reply, 401, 'unauthorized') : sendProblem(reply, 403, 'forbidden');
+    if (!permission || can(request.principal, permission)) return;
+    const principal = request.principal;
+    if (principal.kind === 'public') return sendProblem(reply, 401, 'unauthorized');
+    if (principal.kind === 'staff' && principal.pending) {
+      return sendProblem(reply, 403, principal.pending === 'change_password' ? 'password_change_required' : 'totp_setup_required');
     }
+    return sendProblem(reply, 403, 'forbidden');
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -121,15 +152,28 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(swagger, {
     openapi: {
       info: { title: 'Muster API', version: '1', description: 'Register volunteers and call them up when they are needed.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          device: { type: 'http', scheme: 'bearer', description: 'device token from POST /api/v1/devices/enrol' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const deps: RouteDeps = { ctx, metrics, options: { publicRateLimit: options.publicRateLimit ?? 30 } };
+  const deps: RouteDeps = {
+    ctx,
+    metrics,
+    options: { publicRateLimit: options.publicRateLimit ?? 30, authRateLimit: options.authRateLimit ?? 20, secureCookies: options.secureCookies ?? true },
+  };
   await app.register(healthRoutes, deps);
   await app.register(volunteerRoutes, deps);
   await app.register(syncRoutes, deps);
+  await app.register(authRoutes, deps);
+  await app.register(userRoutes, deps);
+  await app.register(deviceRoutes, deps);
+  await app.register(auditRoutes, deps);
   return app;
 }

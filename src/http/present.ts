@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { translate } from '../i18n/translate.ts';
 import type { RegistrationOutcome } from '../services/register-volunteer.ts';
-import { isStaff, type Principal } from './access.ts';
+import type { Principal } from '../access/principal.ts';
 import { problemBody } from './problem.ts';
 
 /**
@@ -24,7 +24,7 @@ export function presentRegistration(outcome: RegistrationOutcome, principal: Pri
     case 'already_registered':
       return {
         status: 409,
-        body: isStaff(principal)
+        body: principal.kind !== 'public'
           ? problemBody(409, 'already_registered', lang, {
               extra: { outcome: 'already_registered', existing: { id: outcome.id, reference: outcome.reference, matchedOn: outcome.matchedOn } },
             })

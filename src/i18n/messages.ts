@@ -37,6 +37,18 @@ export const MESSAGES = {
   unknown_consent_version: { fr: "Version de la notice de consentement inconnue (version actuelle : {current}).", en: 'Unknown consent notice version (current version: {current}).', ha: 'Ba a san sigar sanarwar yarda ba (sigar yanzu: {current}).' },
   invalid_cursor: { fr: 'Curseur de pagination non valable.', en: 'Invalid pagination cursor.', ha: 'Alamar shafi ba ta dace ba.' },
 
+  site_mismatch: { fr: "Ce site n'est pas celui de l'appareil ({site}).", en: "This is not the device's site ({site}).", ha: 'Wannan ba wurin na\'urar ba ne ({site}).' },
+  invalid_username: { fr: "Identifiant non valable : 3 à 32 lettres minuscules, chiffres, '.', '_' ou '-', en commençant par une lettre.", en: "Invalid username: 3 to 32 lower-case letters, digits, '.', '_' or '-', starting with a letter.", ha: "Sunan shiga bai dace ba: ƙananan haruffa 3 zuwa 32, lambobi, '.', '_' ko '-', farawa da harafi." },
+  areas_required: { fr: 'Indiquez au moins une zone pour ce rôle.', en: 'Give at least one area for this role.', ha: 'Ba da aƙalla yanki ɗaya don wannan aiki.' },
+  password_too_short: { fr: 'Le mot de passe doit avoir au moins 10 caractères.', en: 'The password must have at least 10 characters.', ha: 'Kalmar sirri dole ta kai haruffa 10 aƙalla.' },
+  password_too_long: { fr: 'Le mot de passe est trop long (256 caractères au plus).', en: 'The password is too long (at most 256 characters).', ha: 'Kalmar sirri ta yi tsawo (iyaka haruffa 256).' },
+  password_common: { fr: 'Ce mot de passe est trop courant : choisissez-en un autre.', en: 'This password is too common: choose another.', ha: 'Wannan kalmar sirri ta zama ruwan dare: zaɓi wata.' },
+  password_contains_username: { fr: "Le mot de passe ne doit pas contenir l'identifiant.", en: 'The password must not contain the username.', ha: 'Kalmar sirri kada ta ƙunshi sunan shiga.' },
+  password_repetitive: { fr: 'Le mot de passe est trop répétitif.', en: 'The password is too repetitive.', ha: 'Kalmar sirri tana maimaita kanta da yawa.' },
+  password_unchanged: { fr: "Le nouveau mot de passe doit être différent de l'ancien.", en: 'The new password must differ from the old one.', ha: 'Sabuwar kalmar sirri dole ta bambanta da tsohuwar.' },
+  wrong_password: { fr: 'Mot de passe actuel incorrect.', en: 'The current password is wrong.', ha: 'Kalmar sirri ta yanzu ba daidai ba ce.' },
+  invalid_totp: { fr: 'Code à usage unique incorrect ou déjà utilisé.', en: 'One-time code wrong or already used.', ha: 'Lambar amfani sau ɗaya ba daidai ba ce ko an riga an yi amfani da ita.' },
+
   // Problems (titles of error answers).
   validation_failed: { fr: "L'inscription a été refusée : corrigez les champs indiqués.", en: 'The request was refused: correct the fields shown.', ha: "An ƙi buƙatar: a gyara filayen da aka nuna." },
   already_registered: { fr: 'Cette personne est déjà inscrite.', en: 'This person is already registered.', ha: 'An riga an yi wa wannan mutum rajista.' },
@@ -50,6 +62,13 @@ export const MESSAGES = {
   bad_request: { fr: 'Demande mal formée.', en: 'Malformed request.', ha: 'Buƙatar ba ta da tsari.' },
   invalid_state: { fr: "Impossible dans l'état actuel de l'inscription ({status}).", en: 'Not possible in the current state of the registration ({status}).', ha: 'Ba zai yiwu ba a halin da rajistar take ({status}).' },
   internal_error: { fr: 'Erreur interne. Rien de ce qui était déjà enregistré n\'est perdu ; réessayez.', en: 'Internal error. Nothing already stored was lost; please try again.', ha: 'Matsala ta cikin gida. Babu abin da ya ɓace; a sake gwadawa.' },
+
+  sign_in_failed: { fr: "Identifiant ou mot de passe incorrect, ou compte temporairement bloqué.", en: 'Wrong username or password, or account temporarily locked.', ha: 'Sunan shiga ko kalmar sirri ba daidai ba ne, ko an kulle asusun na ɗan lokaci.' },
+  totp_required: { fr: 'Entrez le code à usage unique de votre application.', en: 'Enter the one-time code from your app.', ha: 'Shigar da lambar amfani sau ɗaya daga manhajar ka.' },
+  password_change_required: { fr: 'Changez d\'abord votre mot de passe provisoire.', en: 'First change your temporary password.', ha: 'Da farko ka canza kalmar sirrinka ta wucin gadi.' },
+  totp_setup_required: { fr: "Configurez d'abord la double authentification (code à usage unique).", en: 'First set up two-factor authentication (one-time codes).', ha: 'Da farko ka saita tantancewa ta matakai biyu (lambar amfani sau ɗaya).' },
+  enrolment_failed: { fr: "Code d'enrôlement inconnu, expiré ou déjà utilisé.", en: 'Enrolment code unknown, expired or already used.', ha: 'Ba a san lambar rajistar na\'ura ba, ko ta ƙare, ko an riga an yi amfani da ita.' },
+  already_exists: { fr: 'Existe déjà.', en: 'Already exists.', ha: 'Ya riga ya kasance.' },
 
   // Answers.
   registered: { fr: 'Inscription enregistrée. Votre référence : {reference}. Vous serez contacté par SMS en cas de besoin.', en: 'Registration recorded. Your reference: {reference}. You will be contacted by SMS when needed.', ha: 'An yi rajista. Lambar shaidarka: {reference}. Za a tuntuɓe ka ta SMS idan an buƙata.' },

@@ -1,6 +1,7 @@
 import type { Channel } from '../domain/registration-input.ts';
 import type { FieldError } from '../domain/field-error.ts';
 import { validateRegistration } from '../domain/validate-registration.ts';
+import { recordAudit } from '../store/audit-pending.ts';
 import { newReference, uuidv7 } from '../store/ids.ts';
 import type { NewVolunteer } from '../store/volunteer-rows.ts';
 import { requestFingerprint, type RegisterDeps } from './register-volunteer.ts';
@@ -42,6 +43,10 @@ export async function bulkRegister(deps: RegisterDeps, items: readonly BulkItem[
       now: now.toISOString(),
     });
   });
-  const created = await deps.database.write((trx) => deps.volunteers.insertMany(trx, rows));
+  const created = await deps.database.write(async (trx) => {
+    const count = await deps.volunteers.insertMany(trx, rows);
+    await recordAudit(trx, { at: now.toISOString(), actor: capturedBy, action: 'volunteer.bulk_create', details: { created: count, refused: refused.length } });
+    return count;
+  });
   return { created, existing: rows.length - created, refused };
 }

@@ -4,6 +4,7 @@ import type { FieldError } from '../domain/field-error.ts';
 import type { Channel } from '../domain/registration-input.ts';
 import { validateRegistration, type ValidRegistration } from '../domain/validate-registration.ts';
 import type { Database } from '../store/database.ts';
+import { recordAudit } from '../store/audit-pending.ts';
 import { newReference, uuidv7 } from '../store/ids.ts';
 import type { VolunteerStore } from '../store/volunteer-store.ts';
 
@@ -19,7 +20,11 @@ export interface RegistrationSource {
   channel: Channel;
   /** Who captured the consent: "self" for a person registering themselves, else a staff or device id. */
   capturedBy: string;
-  maxOfflineDays?: number;
+  maxOfflineDays?: number | undefined;
+  /** Site of the registering device or agent. */
+  site?: string | null | undefined;
+  /** Where the request came from, for the audit log. */
+  ip?: string | null | undefined;
 }
 
 export type RegistrationOutcome =
@@ -36,7 +41,7 @@ export type RegistrationOutcome =
  */
 export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source: RegistrationSource): Promise<RegistrationOutcome> {
   const now = deps.clock();
-  const check = validateRegistration(raw, deps.drive, { now, channel: source.channel, maxOfflineDays: source.maxOfflineDays });
+  const check = validateRegistration(raw, deps.drive, { now, channel: source.channel, maxOfflineDays: source.maxOfflineDays, site: source.site });
   if (!check.ok) return { status: 'refused', errors: check.errors };
   const registration = check.value;
   const requestHash = requestFingerprint(deps.cipher, registration);
@@ -56,7 +61,17 @@ export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source
         capturedBy: source.capturedBy,
         now: now.toISOString(),
       });
-      if (inserted) return { status: 'created', id, reference, replayed: false };
+      if (inserted) {
+        await recordAudit(trx, {
+          at: now.toISOString(),
+          actor: source.capturedBy,
+          action: 'volunteer.create',
+          details: { volunteerId: id, channel: source.channel, site: registration.site, area: registration.area },
+          ip: source.ip ?? null,
+          deviceTime: registration.recordedAt,
+        });
+        return { status: 'created', id, reference, replayed: false };
+      }
 
       const existing = await deps.volunteers.findExisting(trx, {
         clientId: registration.clientId,

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { AuditPendingTable, AuthFailuresTable, DevicesTable, StaffSessionsTable, StaffUsersTable } from './schema-staff.ts';
 
 /**
  * Tables as the application sees them. Times are ISO 8601 UTC text (sortable, identical in SQLite and
@@ -53,11 +54,33 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+/** The append-only, hash-chained audit log (see audit/audit-chain.ts). */
+export interface AuditLogTable {
+  /** 1, 2, 3, ... without gaps: a gap is a deleted entry. */
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  /** JSON text: ids, filters, counts, reasons; never personal data. */
+  details: string;
+  ip: string | null;
+  /** Device clock of an offline registration, as the device reported it. */
+  device_time: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface MusterSchema {
   volunteers: VolunteersTable;
   volunteer_roles: VolunteerRolesTable;
   volunteer_skills: VolunteerSkillsTable;
   settings: SettingsTable;
+  audit_log: AuditLogTable;
+  staff_users: StaffUsersTable;
+  staff_sessions: StaffSessionsTable;
+  auth_failures: AuthFailuresTable;
+  devices: DevicesTable;
+  audit_pending: AuditPendingTable;
 }
 
 // Kept for tables that will use database-generated keys.

@@ -25,6 +25,10 @@ export interface VolunteerFilter {
   skill?: string | undefined;
   availability?: Availability | undefined;
   status?: VolunteerStatus | undefined;
+  /** Only volunteers whose consent this actor captured... */
+  capturedBy?: string | undefined;
+  /** ...since this time (agents see the last 24 hours). */
+  createdSince?: string | undefined;
 }
 
 export interface VolunteerChanges {
@@ -133,6 +137,8 @@ export function createVolunteerStore(cipher: FieldCipher) {
     if (filter.areas) query = query.where('area', 'in', filter.areas.length > 0 ? filter.areas : ['']);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.availability) query = query.where('availability', '=', filter.availability);
+    if (filter.capturedBy) query = query.where('consent_captured_by', '=', filter.capturedBy);
+    if (filter.createdSince) query = query.where('created_at', '>=', filter.createdSince);
     const { role, skill } = filter;
     if (role) {
       query = query.where((eb) =>

@@ -1,3 +1,4 @@
+import { startAuditWorker } from '../../audit/audit-worker.ts';
 import { buildServer } from '../../http/build-server.ts';
 import type { CommandIo, CommandValues } from '../main.ts';
 import { openFromCommand } from './open-context.ts';
@@ -18,11 +19,16 @@ export async function serveCommand(values: CommandValues, io: CommandIo): Promis
     publicRateLimit: Number(process.env.MUSTER_PUBLIC_RATE_LIMIT ?? 30),
     trustProxy: trustProxySetting(process.env.MUSTER_TRUST_PROXY),
     logRequests: process.env.MUSTER_LOG_REQUESTS === '1',
+    secureCookies: process.env.MUSTER_INSECURE_COOKIES !== '1',
   });
+  const audit = startAuditWorker(ctx, { onError: (error) => app.log.error({ err: error }, 'audit sealing failed') });
   const address = await app.listen({ port, host });
   io.out(`Muster is running at ${address} (drive ${ctx.drive.config.id}, database ${ctx.database.location})`);
   io.out(`  API documentation: ${address}/docs`);
-  io.out(`  Staff routes need the admin token; create it with:  npx muster admin-token${typeof values.data === 'string' ? ` --data ${values.data}` : ''}`);
+  const dataFlag = typeof values.data === 'string' ? ` --data ${values.data}` : '';
+  if ((await ctx.staff.list(ctx.database.db)).length === 0) {
+    io.out(`  No staff account yet. Create the first admin with:  npx muster user add --username admin --role admin${dataFlag}`);
+  }
   io.out('  Stop with Ctrl+C.');
 
   await new Promise<void>((resolve) => {
@@ -34,6 +40,7 @@ export async function serveCommand(values: CommandValues, io: CommandIo): Promis
     process.once('SIGTERM', stop);
   });
   await app.close();
+  await audit.stop();
   await ctx.database.close();
   return 0;
 }

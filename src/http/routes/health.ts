@@ -5,7 +5,7 @@ import type { RouteDeps } from '../build-server.ts';
 import { sendProblem } from '../problem.ts';
 
 export function healthRoutes(app: FastifyInstance, { ctx, metrics }: RouteDeps, done: () => void): void {
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness and database reachability' }, config: { permission: 'public' } }, async (_request, reply) => {
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness and database reachability' }, config: { permission: 'health.read' } }, async (_request, reply) => {
     try {
       await sql`select 1`.execute(ctx.database.db);
       return { status: 'ok', database: ctx.database.dialect, drive: ctx.drive.config.id };
@@ -14,7 +14,7 @@ export function healthRoutes(app: FastifyInstance, { ctx, metrics }: RouteDeps, 
     }
   });
 
-  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (no personal data)' }, config: { permission: 'public' } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (no personal data)' }, config: { permission: 'health.read' } }, async (_request, reply) => {
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

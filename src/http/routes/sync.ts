@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MAX_SYNC_BATCH, syncRegistrations } from '../../services/sync-registrations.ts';
-import { actorId } from '../access.ts';
 import type { RouteDeps } from '../build-server.ts';
+import { registrationSourceFor } from '../registration-source.ts';
 import { presentRegistration } from '../present.ts';
 
 const syncBody = z
@@ -22,7 +22,9 @@ export function syncRoutes(app: FastifyInstance, { ctx, metrics }: RouteDeps, do
     },
     async (request) => {
       const { registrations } = request.body as z.infer<typeof syncBody>;
-      const outcomes = await syncRegistrations(ctx, registrations, { channel: 'agent', capturedBy: actorId(request.principal) });
+      // Whoever syncs a batch registers for a registration point: the agent channel.
+      const source = { ...registrationSourceFor(request.principal, 'agent', request.ip), channel: 'agent' as const };
+      const outcomes = await syncRegistrations(ctx, registrations, source);
       return {
         results: outcomes.map(({ index, clientId, outcome }) => {
           metrics.registrations.inc({ channel: 'agent', outcome: outcome.status });

@@ -7,8 +7,8 @@ import { VOLUNTEER_STATUSES } from '../../domain/volunteer.ts';
 import { changeVolunteer, withdrawVolunteer } from '../../services/change-volunteer.ts';
 import { getVolunteer, InvalidCursorError, listVolunteers, MAX_PAGE_SIZE } from '../../services/read-volunteers.ts';
 import { registerVolunteer } from '../../services/register-volunteer.ts';
-import { actorId, isStaff } from '../access.ts';
-import type { RouteDeps } from '../build-server.ts';
+import { callerOf, type RouteDeps } from '../build-server.ts';
+import { registrationSourceFor } from '../registration-source.ts';
 import { sendRegistration } from '../present.ts';
 import { sendProblem } from '../problem.ts';
 import { translate } from '../../i18n/translate.ts';
@@ -45,15 +45,14 @@ export function volunteerRoutes(app: FastifyInstance, { ctx, metrics, options }:
       bodyLimit: 16 * 1024,
       config: {
         permission: 'registration.submit',
-        rateLimit: { max: options.publicRateLimit, timeWindow: '1 minute', allowList: (request) => isStaff(request.principal) },
+        rateLimit: { max: options.publicRateLimit, timeWindow: '1 minute', allowList: (request) => request.principal.kind !== 'public' },
       },
     },
     async (request, reply) => {
       const query = request.query as z.infer<typeof registerQuery>;
-      // The public always registers as "web"; staff may say which channel a registration came from.
-      const channel = isStaff(request.principal) ? (query.channel ?? 'web') : 'web';
-      const outcome = await registerVolunteer(deps, request.body, { channel, capturedBy: actorId(request.principal) });
-      metrics.registrations.inc({ channel, outcome: outcome.status });
+      const source = registrationSourceFor(request.principal, query.channel, request.ip);
+      const outcome = await registerVolunteer(deps, request.body, source);
+      metrics.registrations.inc({ channel: source.channel, outcome: outcome.status });
       return sendRegistration(reply, outcome);
     },
   );
@@ -67,7 +66,7 @@ export function volunteerRoutes(app: FastifyInstance, { ctx, metrics, options }:
         return sendProblem(reply, 400, 'validation_failed', { errors: [{ field: 'area', code: 'unknown_area', params: { value: query.area } }] });
       }
       try {
-        return await listVolunteers(deps, query);
+        return await listVolunteers(deps, callerOf(request), query);
       } catch (error) {
         if (error instanceof InvalidCursorError) return sendProblem(reply, 400, 'validation_failed', { errors: [{ field: 'cursor', code: 'invalid_cursor' }] });
         throw error;
@@ -80,7 +79,7 @@ export function volunteerRoutes(app: FastifyInstance, { ctx, metrics, options }:
     { schema: { tags: ['volunteers'], summary: 'One volunteer', params: idParams, querystring: langQuery }, config: { permission: 'volunteer.read' } },
     async (request, reply) => {
       const { id } = request.params as z.infer<typeof idParams>;
-      const volunteer = await getVolunteer(deps, id);
+      const volunteer = await getVolunteer(deps, callerOf(request), id);
       return volunteer ?? sendProblem(reply, 404, 'not_found');
     },
   );
@@ -97,7 +96,7 @@ export function volunteerRoutes(app: FastifyInstance, { ctx, metrics, options }:
     },
     async (request, reply) => {
       const { id } = request.params as z.infer<typeof idParams>;
-      const outcome = await changeVolunteer(deps, id, request.body);
+      const outcome = await changeVolunteer(deps, callerOf(request), id, request.body);
       switch (outcome.status) {
         case 'updated':
           return outcome.volunteer;
@@ -118,7 +117,7 @@ export function volunteerRoutes(app: FastifyInstance, { ctx, metrics, options }:
     { schema: { tags: ['volunteers'], summary: 'Withdraw a volunteer and erase their personal data', params: idParams, querystring: langQuery }, config: { permission: 'volunteer.withdraw' } },
     async (request, reply) => {
       const { id } = request.params as z.infer<typeof idParams>;
-      const outcome = await withdrawVolunteer(deps, id);
+      const outcome = await withdrawVolunteer(deps, callerOf(request), id);
       if (outcome.status === 'not_found') return sendProblem(reply, 404, 'not_found');
       return { ...outcome.volunteer, message: translate('withdrawn', request.lang) };
     },

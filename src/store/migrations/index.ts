@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { migration0001 } from './0001-volunteers.ts';
+import { migration0002 } from './0002-staff-and-audit.ts';
 
 /**
  * Every migration, in order. Names are numbered; a migration is never edited once released: a change
@@ -7,4 +8,5 @@ import { migration0001 } from './0001-volunteers.ts';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-volunteers': migration0001,
+  '0002-staff-and-audit': migration0002,
 };
