@@ -261,7 +261,7 @@ function tamper(raw: BetterSqlite3.Database, rows: AuditLogTable[], rnd: Random,
       const update = raw.prepare('update audit_log set details = ?, prev_hash = ?, hash = ? where seq = ?');
       for (let seq = e; seq <= n; seq++) {
         const r = row(seq);
-        const details = seq === e ? changedValue(r, 'details', rnd) : r.details;
+        const details = (seq === e ? changedValue(r, 'details', rnd) : null) ?? r.details;
         const content: AuditContent = {
           seq,
           at: r.at,
