@@ -7,6 +7,7 @@ import { MIGRATIONS } from './migrations/index.ts';
 import type { MusterSchema } from './schema.ts';
 import { SqliteWriteBatcher } from './sqlite-write-batcher.ts';
 import { cachingSqliteDatabase } from './sqlite-statement-cache.ts';
+import { startSqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { createWalSyncer } from './wal-syncer.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -52,14 +53,20 @@ export function openSqlite(file: string): Database {
   raw.pragma('foreign_keys = ON');
   raw.pragma('cache_size = -262144');
   raw.pragma('temp_store = MEMORY');
+  // Checkpoints run on their own thread (sqlite-checkpointer.ts), never inside a request's COMMIT.
+  raw.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startSqliteCheckpointer(file);
   const db = new Kysely<MusterSchema>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(raw) }) });
-  const batcher = new SqliteWriteBatcher(db, createWalSyncer(file));
+  const batcher = new SqliteWriteBatcher(db, createWalSyncer(file), () => checkpointer.gate());
   return {
     dialect: 'sqlite',
     db,
     location: file,
     write: (work) => batcher.write(work),
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer.stop();
+      await db.destroy();
+    },
   };
 }
 

@@ -30,6 +30,8 @@ export class SqliteWriteBatcher<DB> {
     private readonly db: Kysely<DB>,
     /** Makes committed transactions durable; resolves once they are on disk. */
     private readonly sync: () => Promise<void>,
+    /** Something the next batch must wait for (a full checkpoint of an overgrown log), if any. */
+    private readonly gate: () => Promise<void> | undefined = () => undefined,
     private readonly maxBatch = 512,
   ) {}
 
@@ -50,6 +52,8 @@ export class SqliteWriteBatcher<DB> {
   private async flush(): Promise<void> {
     this.scheduled = false;
     this.running = true;
+    const gate = this.gate();
+    if (gate) await gate;
     const batch = this.queue.splice(0, this.maxBatch);
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     let durable: Promise<void>;
