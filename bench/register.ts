@@ -609,10 +609,18 @@ async function workingCopy(registry: Registry, options: Options): Promise<Regist
 async function oneRun(pristine: Registry, options: Options, phones: PhoneNumbers, label: string) {
   const registry = await workingCopy(pristine, options);
   const env = childEnv(registry.databaseUrl);
-  const token = (await muster(['admin-token', '--data', registry.dataDir], env, true)).trim().split('\n').at(-1) ?? '';
-  if (token.length < 16) throw new Error('admin-token printed no token');
+  // Registrations come from an enrolled agent device, as at a registration point.
+  const prepared = await muster(['device', 'enroll', '--site', 'niamey-stade', '--name', 'bench', '--data', registry.dataDir], env, true);
+  const code = /enrolment code: (\S+)/.exec(prepared)?.[1];
+  if (!code) throw new Error(`device enroll printed no code: ${prepared}`);
   const rowsAtStart = (await countRows(registry)) ?? 0;
   const server = await startServer(registry.dataDir, env);
+  const enrolled = await fetch(`${server.url}/api/v1/devices/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  const token = ((await enrolled.json()) as { token?: string }).token;
+  if (!token) {
+    await stopServer(server);
+    throw new Error(`device enrolment failed (${enrolled.status})`);
+  }
   const check = (what: string) => {
     if (!isRunning(server.child)) {
       throw new ServerStopped(`the server stopped during the ${what} (exit ${String(server.child.exitCode ?? server.child.signalCode)}): ${server.output.slice(-3).join(' | ')}`);
@@ -700,7 +708,7 @@ function report(blocks: Block[], options: Options, notes: string[], versions: st
   lines.push(`- Machine: ${cpus.length} CPUs, ${cpus[0]?.model.trim() ?? 'unknown model'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`);
   lines.push(`- Node ${process.version}; ${versions.join('; ')}`);
   lines.push(
-    `- Load: autocannon, ${CONNECTIONS} connections, staff bearer token, a new unique registration per request; ` +
+    `- Load: autocannon, ${CONNECTIONS} connections, enrolled device token (agent channel, audited), a new unique registration per request; ` +
       `${options.duration} s per load run; ${options.runs} run(s) per row, each with a fresh server and a ${options.warmup} s warm-up; medians of runs`,
   );
   for (const note of notes) lines.push(`- ${note}`);

@@ -111,7 +111,8 @@ describeEachDatabase('access policy, property-tested through HTTP', (factory) =>
             if (!can(p, 'volunteer.read')) return res.statusCode === denied(p);
             if (c.unknownId || !reachable(record)) return res.statusCode === 404;
             const fields = visibleFields(p);
-            return res.statusCode === 200 && Object.keys(res.json() as object).every((k) => fields.has(k as never)) && (fields.has('nationalId') === ('nationalId' in (res.json() as object)));
+            const body = res.json<Record<string, unknown>>();
+            return res.statusCode === 200 && Object.keys(body).every((k) => fields.has(k as never)) && fields.has('nationalId') === 'nationalId' in body;
           }
           case 'list': {
             const res = await app.inject({ method: 'GET', url: `/api/v1/volunteers?limit=100${c.area ? `&area=${c.area}` : ''}`, headers: actor.headers });

@@ -59,6 +59,6 @@ export async function enrolledDevice(ctx: AppContext, app: FastifyInstance, site
   if (prepared.status !== 'created') throw new Error('could not prepare a device');
   const res = await app.inject({ method: 'POST', url: '/api/v1/devices/enrol', payload: { code: prepared.code } });
   if (res.statusCode !== 200) throw new Error(`enrolment failed: ${res.body}`);
-  const token = (res.json() as { token: string }).token;
+  const token = res.json<{ token: string }>().token;
   return { deviceId: prepared.device.id, token, headers: { authorization: `Bearer ${token}` } };
 }
