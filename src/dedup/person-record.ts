@@ -1,0 +1,23 @@
+/**
+ * What deduplication compares: the identifying fields of a person, in clear, from the registry or
+ * from a file. Every field may be missing. Comparators and the match model only ever see this shape.
+ */
+export interface PersonRecord {
+  /** Registry id, or the file's id column. */
+  id: string;
+  givenName: string | null;
+  familyName: string | null;
+  /** YYYY-MM-DD when the day is known. */
+  birthDate: string | null;
+  /** Known birth year (from the date, or alone). */
+  birthYear: number | null;
+  /** E.164 or the digits as written. */
+  phone: string | null;
+  nationalId: string | null;
+  /** Area P-code at any level (or any area code of a file). */
+  area: string | null;
+}
+
+/** The fields compared, each with its own comparator and agreement levels. */
+export const MATCH_FIELDS = ['name', 'birth', 'phone', 'nationalId', 'area'] as const;
+export type MatchField = (typeof MATCH_FIELDS)[number];
