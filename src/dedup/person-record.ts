@@ -18,6 +18,9 @@ export interface PersonRecord {
   area: string | null;
 }
 
-/** The fields compared, each with its own comparator and agreement levels. */
-export const MATCH_FIELDS = ['name', 'birth', 'phone', 'nationalId', 'area'] as const;
+/**
+ * The fields compared, each with its own comparator and agreement levels. Given and family names are
+ * compared as a pair, so that a swapped pair still agrees on both.
+ */
+export const MATCH_FIELDS = ['givenName', 'familyName', 'birth', 'phone', 'nationalId', 'area'] as const;
 export type MatchField = (typeof MATCH_FIELDS)[number];
