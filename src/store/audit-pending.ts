@@ -1,18 +1,10 @@
 import type { Kysely } from 'kysely';
+import type { AuditEntryInput } from './audit-store.ts';
 import { uuidv7 } from './ids.ts';
 import type { MusterSchema } from './schema.ts';
 
-export interface AuditInput {
-  at: string;
-  /** Who: "user:<id>", "device:<id>", "self" (the public), "system:<command>". */
-  actor: string;
-  /** What, as "<object>.<verb>": "volunteer.read", "auth.sign_in_failed", ... */
-  action: string;
-  /** Which records, filters, counts, reasons. Never personal data: ids, codes and numbers only. */
-  details: Record<string, unknown>;
-  ip?: string | null;
-  deviceTime?: string | null;
-}
+/** An audit entry as recorded by an action: the same shape as what the chain seals. */
+export type AuditInput = AuditEntryInput;
 
 /**
  * Records an audit entry inside the caller's transaction, so the entry exists if and only if the

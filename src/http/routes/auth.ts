@@ -6,26 +6,16 @@ import { signIn } from '../../services/staff/sign-in.ts';
 import type { RouteDeps } from '../build-server.ts';
 import { clearedSessionCookie, sessionCookie } from '../cookies.ts';
 import { sendProblem } from '../problem.ts';
+import { publicUser } from './users.ts';
 
 const signInBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024), totp: z.string().max(16).optional() }).strict();
 const passwordBody = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }).strict();
 const totpConfirmBody = z.object({ secret: z.string().min(16).max(64), code: z.string().min(6).max(16) }).strict();
 
-/** The signed-in user as shown to themself: no secrets. */
+/** The signed-in user as shown to themself: the account as admins see it, and what it must do first. */
 function me(request: FastifyRequest) {
   const session = request.session;
-  if (!session) return null;
-  const { user, principal } = session;
-  return {
-    id: user.id,
-    username: user.username,
-    displayName: user.displayName,
-    role: user.role,
-    areas: user.areas,
-    site: user.site,
-    secondFactor: user.totpSecret !== null,
-    pending: principal.pending,
-  };
+  return session ? { ...publicUser(session.user), pending: session.principal.pending } : null;
 }
 
 export function authRoutes(app: FastifyInstance, { ctx, options }: RouteDeps, done: () => void): void {
