@@ -48,6 +48,7 @@ export function settingsFromEnv(overrides: Partial<AppSettings> = {}, env: NodeJ
     envKey: overrides.envKey ?? (env.MUSTER_KEY || undefined),
     keyFile: overrides.keyFile ?? env.MUSTER_KEY_FILE ?? join(dataDir, 'muster.key'),
     migrate: overrides.migrate ?? true,
+    poolSize: overrides.poolSize ?? (env.MUSTER_PG_POOL ? Number(env.MUSTER_PG_POOL) : undefined),
     auditCheckpointFile: overrides.auditCheckpointFile ?? defaultCheckpointFile(dataDir, env),
   };
 }
