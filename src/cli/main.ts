@@ -5,6 +5,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statsCommand } from './commands/stats.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
+import { dedupFileCommand } from './commands/dedup-file.ts';
 import {
   deviceEnrollCommand,
   deviceListCommand,
@@ -73,6 +74,12 @@ const COMMANDS: Record<string, Command> = {
   },
   'device list': { summary: 'registration devices', usage: 'device list', options: dataOption, run: deviceListCommand },
   'device revoke': { summary: 'revoke a device at once', usage: 'device revoke --id ID', options: { ...dataOption, id: { type: 'string' } }, run: deviceRevokeCommand },
+  'dedup-file': {
+    summary: 'pairs of a CSV file that are the same person (id_a,id_b,score), without touching the registry',
+    usage: 'dedup-file --input F.csv --id-column COL --columns given_name=COL,family_name=COL[,birth_date=COL,...] --out pairs.csv [--threshold P]',
+    options: { input: { type: 'string' }, 'id-column': { type: 'string' }, columns: { type: 'string' }, out: { type: 'string' }, threshold: { type: 'string' } },
+    run: dedupFileCommand,
+  },
   'audit verify': { summary: 'check the audit chain and its signed checkpoints', usage: 'audit verify', options: dataOption, run: auditVerifyCommand },
 };
 

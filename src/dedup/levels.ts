@@ -27,7 +27,8 @@ export const LEVELS: { readonly [F in MatchField]: readonly string[] } = {
 
 /** The outcome of comparing one field of two records. */
 export interface FieldComparison {
-  level: string | 'missing';
+  /** A level of the field, or 'missing'. */
+  level: string;
   /**
    * For levels where agreeing on a common value means less than on a rare one (names that agree
    * exactly or by alias): the value agreed on, to look up its frequency. Absent otherwise.

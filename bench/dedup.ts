@@ -1,0 +1,152 @@
+/**
+ * Deduplication quality and speed: `npm run bench:dedup`. For each Febrl data set (synthetic records
+ * with known duplicates, see ../shared/data/README.md), with and without the ID-number column, and for
+ * a synthetic Nigerien population with spelling variants (from the demo generator), prints precision,
+ * recall, F1, the recall of blocking (true pairs among the candidate pairs) and the time. The rec_id
+ * values only serve to know the truth: records are matched on names, dates, ID numbers and postcodes.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadDrive } from '../src/config/load-drive.ts';
+import { generateVolunteers } from '../src/demo/generate-volunteers.ts';
+import { CandidatePairs } from '../src/dedup/blocking.ts';
+import { findDuplicates } from '../src/dedup/find-duplicates.ts';
+import { evaluatePairs } from '../src/dedup/model/evaluate.ts';
+import type { PersonRecord } from '../src/dedup/person-record.ts';
+import { prepareRecord } from '../src/dedup/prepared-record.ts';
+import { parseColumnMapping, readRecordsFile } from '../src/dedup/read-records-file.ts';
+
+const { values } = parseArgs({ options: { data: { type: 'string' }, niger: { type: 'string' }, threshold: { type: 'string' } } });
+const dataDir = resolve(values.data ?? join(import.meta.dirname, '../../shared/data/febrl'));
+const nigerSize = Number(values.niger ?? 20_000);
+const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+
+interface Row {
+  set: string;
+  ids: string;
+  records: number;
+  truePairs: number;
+  candidates: number;
+  blockingRecall: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  seconds: number;
+}
+
+function truthFromClusters(records: PersonRecord[], entityOf: (r: PersonRecord) => string): Array<[string, string]> {
+  const clusters = new Map<string, string[]>();
+  for (const r of records) {
+    const e = entityOf(r);
+    clusters.set(e, [...(clusters.get(e) ?? []), r.id]);
+  }
+  const pairs: Array<[string, string]> = [];
+  for (const ids of clusters.values()) for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) pairs.push([ids[i] as string, ids[j] as string]);
+  return pairs;
+}
+
+function measure(set: string, ids: string, records: PersonRecord[], truth: Array<[string, string]>): Row {
+  const started = performance.now();
+  const result = findDuplicates(records, { threshold });
+  const seconds = (performance.now() - started) / 1000;
+  const quality = evaluatePairs(
+    result.pairs.map((p) => [p.a, p.b] as const),
+    truth,
+  );
+  // Blocking recall: how many true pairs blocking lets the model see at all.
+  const index = new Map(records.map((r, i) => [r.id, i]));
+  const blocks = new CandidatePairs(records.map(prepareRecord));
+  const seen = truth.filter(([a, b]) => {
+    const i = index.get(a) as number;
+    const j = index.get(b) as number;
+    return blocks.isCandidate(Math.min(i, j), Math.max(i, j));
+  }).length;
+  return {
+    set,
+    ids,
+    records: records.length,
+    truePairs: truth.length,
+    candidates: result.candidatePairs,
+    blockingRecall: truth.length === 0 ? 1 : seen / truth.length,
+    precision: quality.precision,
+    recall: quality.recall,
+    f1: quality.f1,
+    seconds,
+  };
+}
+
+const rows: Row[] = [];
+const febrl: Array<[string, (r: PersonRecord) => string, boolean]> = [
+  ['dataset1.csv', (r) => r.id.split('-')[1] ?? r.id, false],
+  ['dataset2.csv', (r) => r.id.split('-')[1] ?? r.id, false],
+  ['dataset3.csv', (r) => r.id.split('-')[1] ?? r.id, false],
+  ['dsgen_A_10000.csv', (r) => String(Math.floor(Number(r.id) / 10)), true],
+];
+for (const [file, entityOf, hasPhone] of febrl) {
+  const path = join(dataDir, file);
+  if (!existsSync(path)) {
+    console.error(`${path}: not found, skipped`);
+    continue;
+  }
+  for (const withIds of [false, true]) {
+    const spec = ['given_name=given_name', 'family_name=surname', 'birth_date=date_of_birth', 'area=postcode', ...(hasPhone ? ['phone=phone_number'] : []), ...(withIds ? ['national_id=soc_sec_id'] : [])].join(',');
+    const records = await readRecordsFile(path, 'rec_id', parseColumnMapping(spec));
+    rows.push(measure(file, withIds ? 'with soc_sec_id' : 'without', records, truthFromClusters(records, entityOf)));
+  }
+}
+
+// Nigerien spelling variants: second registrations of the same people (new phone, variant spellings,
+// swapped names, year only), from the demo generator.
+if (nigerSize > 0) {
+  const drive = loadDrive();
+  const c = drive.config;
+  const people = new Map<string, number>();
+  const records: PersonRecord[] = [];
+  let k = 0;
+  for (const v of generateVolunteers({
+    count: nigerSize,
+    seed: 7,
+    duplicateRate: 0.1,
+    duplicateSamePhoneRate: 0,
+    today: new Date('2026-06-15T10:00:00Z'),
+    areas: c.areas,
+    sites: c.sites,
+    roles: c.roles.map((r) => r.id),
+    skills: c.skills,
+    spokenLanguages: c.spokenLanguages.map((l) => l.code),
+    consentVersion: c.consent.version,
+  })) {
+    const id = `v${k++}`;
+    people.set(id, v.personId);
+    const input = v.input;
+    records.push({
+      id,
+      givenName: input.givenName,
+      familyName: input.familyName,
+      birthDate: input.birthDate ?? null,
+      birthYear: input.birthDate ? Number(input.birthDate.slice(0, 4)) : (input.birthYear ?? (input.age ? 2026 - input.age : null)),
+      phone: input.phone,
+      nationalId: null,
+      area: input.area,
+    });
+  }
+  const drivenRecords = records;
+  const started = performance.now();
+  const result = findDuplicates(drivenRecords, { threshold, ancestorsOf: (p) => drive.ancestorsOf(p) });
+  const seconds = (performance.now() - started) / 1000;
+  const truth = truthFromClusters(drivenRecords, (r) => String(people.get(r.id)));
+  const q = evaluatePairs(
+    result.pairs.map((p) => [p.a, p.b] as const),
+    truth,
+  );
+  rows.push({ set: `Niger synthetic (${nigerSize})`, ids: 'none', records: drivenRecords.length, truePairs: truth.length, candidates: result.candidatePairs, blockingRecall: Number.NaN, precision: q.precision, recall: q.recall, f1: q.f1, seconds });
+}
+
+const f = (n: number) => (Number.isNaN(n) ? '—' : n.toFixed(4));
+console.log(`\n# Deduplication benchmark (threshold ${threshold ?? 'default 0.5'})\n`);
+console.log('| data set | ID numbers | records | true pairs | candidate pairs | blocking recall | precision | recall | F1 | seconds |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) {
+  console.log(`| ${r.set} | ${r.ids} | ${r.records} | ${r.truePairs} | ${r.candidates} | ${f(r.blockingRecall)} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.f1)} | ${r.seconds.toFixed(2)} |`);
+}

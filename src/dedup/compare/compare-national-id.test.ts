@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { compareNationalId, isOneEditApart, isOneSubstitutionOrTransposition } from './compare-national-id.ts';
+
+const level = (a: string | null, b: string | null): string => compareNationalId(a, b).level;
+
+describe('compareNationalId', () => {
+  it('exact: after upper-casing and removing spaces, dashes, dots and slashes', () => {
+    expect(level('ab-123.456', 'AB 123456')).toBe('exact');
+    expect(level('12/345/678', '12345678')).toBe('exact');
+  });
+
+  it('one_edit: one substitution, insertion, deletion or adjacent transposition', () => {
+    expect(level('AB123456', 'AB123457')).toBe('one_edit');
+    expect(level('AB123456', 'AB1234567')).toBe('one_edit');
+    expect(level('AB123456', 'AB12356')).toBe('one_edit');
+    expect(level('AB123456', 'AB213456')).toBe('one_edit');
+  });
+
+  it('different: two edits, or one edit on a number shorter than 5', () => {
+    expect(level('AB123456', 'AB123499')).toBe('different');
+    expect(level('AB123456', 'AB132465')).toBe('different');
+    expect(level('1234', '1235')).toBe('different');
+    expect(level('12345', '1234')).toBe('different');
+  });
+
+  it('missing: absent or blank on either side', () => {
+    expect(level(null, 'AB123456')).toBe('missing');
+    expect(level(' - ', 'AB123456')).toBe('missing');
+  });
+});
+
+describe('edit helpers', () => {
+  it('isOneSubstitutionOrTransposition', () => {
+    expect(isOneSubstitutionOrTransposition('abcd', 'abcd')).toBe(false);
+    expect(isOneSubstitutionOrTransposition('abcd', 'abce')).toBe(true);
+    expect(isOneSubstitutionOrTransposition('abcd', 'bacd')).toBe(true);
+    expect(isOneSubstitutionOrTransposition('abcd', 'dbca')).toBe(false);
+    expect(isOneSubstitutionOrTransposition('abcd', 'abc')).toBe(false);
+  });
+
+  it('isOneEditApart', () => {
+    expect(isOneEditApart('abcd', 'abcd')).toBe(false);
+    expect(isOneEditApart('abcd', 'xabcd')).toBe(true);
+    expect(isOneEditApart('abcd', 'abd')).toBe(true);
+    expect(isOneEditApart('abcd', 'ab')).toBe(false);
+    expect(isOneEditApart('abcd', 'abdx')).toBe(false);
+  });
+});

@@ -1,0 +1,134 @@
+import { CandidatePairs, type BlockingOptions, type BlockingStats } from './blocking.ts';
+import { compareRecords, type CompareOptions } from './compare-records.ts';
+import type { Comparison } from './levels.ts';
+import { estimateParameters, initialParameters, scorePair, termFrequencies, type ModelParameters, type PairScore } from './model/fellegi-sunter.ts';
+import { nameValue } from './names/compare-names.ts';
+import type { PersonRecord } from './person-record.ts';
+import { prepareRecord, type PreparedRecord } from './prepared-record.ts';
+
+export interface FindOptions extends CompareOptions, BlockingOptions {
+  /** Pairs at or above this match probability are reported. */
+  threshold?: number;
+  /** Parameters to use as they are; estimated from the records (EM over all pairs) when absent. */
+  parameters?: ModelParameters;
+  /** Random seed for the samples EM runs on (results are reproducible). */
+  seed?: number;
+  /** Called now and then with (step, done, total). */
+  onProgress?: (step: string, done: number, total: number) => void;
+}
+
+export interface MatchedPair {
+  a: string;
+  b: string;
+  probability: number;
+  score: PairScore;
+}
+
+export interface FindResult {
+  pairs: MatchedPair[];
+  candidatePairs: number;
+  blocking: BlockingStats[];
+  parameters: ModelParameters;
+}
+
+/** At most this many candidate comparisons feed EM; more are sampled and weighted. */
+const MAX_EM_CANDIDATES = 300_000;
+/** Random non-candidate pairs standing for all the others in EM. */
+const RANDOM_OTHERS = 200_000;
+
+export const DEFAULT_THRESHOLD = 0.5;
+
+/**
+ * Finds the pairs of records that are the same person: blocking, comparison field by field, a
+ * Fellegi-Sunter model whose m, u and prior are estimated by EM over every pair of the data (candidate
+ * pairs plus a weighted random sample of the others), term-frequency adjustment of names, and a
+ * probability threshold. Every reported pair carries its field-by-field explanation.
+ */
+export function findDuplicates(records: readonly PersonRecord[], options: FindOptions = {}): FindResult {
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const random = mulberry32(options.seed ?? 1);
+  const prepared: PreparedRecord[] = records.map(prepareRecord);
+  options.onProgress?.('blocking', 0, records.length);
+  const blocks = new CandidatePairs(prepared, options);
+
+  // Candidate pairs, as two flat index arrays (8 bytes a pair).
+  let left = new Uint32Array(1 << 16);
+  let right = new Uint32Array(1 << 16);
+  let count = 0;
+  const blocking = blocks.forEach((i, j) => {
+    if (count === left.length) {
+      left = grow(left);
+      right = grow(right);
+    }
+    left[count] = i;
+    right[count] = j;
+    count += 1;
+  });
+
+  const compare = (i: number, j: number): Comparison => compareRecords(prepared[i] as PreparedRecord, prepared[j] as PreparedRecord, options);
+
+  const tf = {
+    givenName: termFrequencies(prepared.filter((p) => p.given.canonical.length > 0).map((p) => nameValue(p.given))),
+    familyName: termFrequencies(prepared.filter((p) => p.family.canonical.length > 0).map((p) => nameValue(p.family))),
+  };
+
+  let parameters = options.parameters;
+  if (!parameters) {
+    const comparisons: Comparison[] = [];
+    const weights: number[] = [];
+    const emCandidates = Math.min(count, MAX_EM_CANDIDATES);
+    const candidateWeight = emCandidates === 0 ? 0 : count / emCandidates;
+    for (let k = 0; k < emCandidates; k++) {
+      const pick = count <= MAX_EM_CANDIDATES ? k : Math.floor(random() * count);
+      comparisons.push(compare(left[pick] as number, right[pick] as number));
+      weights.push(candidateWeight);
+    }
+    const n = prepared.length;
+    const allPairs = (n * (n - 1)) / 2;
+    const otherPairs = Math.max(0, allPairs - count);
+    const others: Comparison[] = [];
+    for (let tries = 0; others.length < Math.min(RANDOM_OTHERS, otherPairs) && tries < RANDOM_OTHERS * 4; tries++) {
+      const i = Math.floor(random() * n);
+      const j = Math.floor(random() * n);
+      if (i === j || blocks.isCandidate(Math.min(i, j), Math.max(i, j))) continue;
+      others.push(compare(i, j));
+    }
+    for (const c of others) {
+      comparisons.push(c);
+      weights.push(otherPairs / others.length);
+    }
+    options.onProgress?.('estimating', 0, comparisons.length);
+    parameters = estimateParameters(comparisons, { initial: initialParameters(comparisons, { weights }), weights });
+  }
+
+  const pairs: MatchedPair[] = [];
+  for (let k = 0; k < count; k++) {
+    const i = left[k] as number;
+    const j = right[k] as number;
+    const score = scorePair(compare(i, j), parameters, tf);
+    if (score.probability >= threshold) {
+      pairs.push({ a: (prepared[i] as PreparedRecord).record.id, b: (prepared[j] as PreparedRecord).record.id, probability: score.probability, score });
+    }
+    if (k % 100_000 === 0) options.onProgress?.('scoring', k, count);
+  }
+  options.onProgress?.('scoring', count, count);
+  return { pairs, candidatePairs: count, blocking, parameters };
+}
+
+function grow(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+  const bigger = new Uint32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+/** A small seeded generator: the samples EM sees are the same from run to run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES } from '../../demo/names.ts';
+import { nameKeys, TOKEN_CACHE_LIMIT, tokenCacheSize, tokenKeys } from './name-keys.ts';
+
+describe('nameKeys', () => {
+  it('has no key for a missing or empty name', () => {
+    const none = { tokens: [], canonical: [], phonetic: [] };
+    expect(nameKeys(null)).toEqual(none);
+    expect(nameKeys('')).toEqual(none);
+    expect(nameKeys(' - ')).toEqual(none);
+  });
+
+  it('gives tokens, their canonical forms in the same order, and Double Metaphone codes of those', () => {
+    expect(nameKeys('Mohamed')).toEqual({ tokens: ['mohamed'], canonical: ['mahamadou'], phonetic: ['MHMT'] });
+    expect(nameKeys('Elhadji Moussa Ag Ahmed')).toEqual({ tokens: ['moussa', 'ahmed'], canonical: ['moussa', 'amadou'], phonetic: ['MS', 'AMT'] });
+  });
+
+  it('gives primary and alternate codes when they differ', () => {
+    // Double Metaphone reads "ch" as X or K.
+    expect(nameKeys('Aïchatou').phonetic).toEqual(['AXT', 'AKT']);
+  });
+
+  it('de-duplicates codes', () => {
+    expect(nameKeys('Moussa Musa').phonetic).toEqual(['MS']);
+    expect(nameKeys('Moussa Musa').canonical).toEqual(['moussa', 'moussa']);
+  });
+
+  it('gives spellings of one name the same canonical form and codes', () => {
+    for (const name of ['Mohammed', 'Mouhamed', 'Mahamadou', 'Muhammad']) {
+      expect(nameKeys(name).canonical, name).toEqual(['mahamadou']);
+      expect(nameKeys(name).phonetic, name).toEqual(nameKeys('Mohamed').phonetic);
+    }
+  });
+
+  it('works on names the alias table does not know', () => {
+    expect(nameKeys('mitchell')).toEqual({ tokens: ['mitchell'], canonical: ['mitchell'], phonetic: ['MXL'] });
+  });
+
+  it('returns arrays a caller may change without changing later results', () => {
+    const first = nameKeys('Moussa');
+    first.tokens.push('x');
+    first.canonical.length = 0;
+    first.phonetic.push('Y');
+    expect(nameKeys('Moussa')).toEqual({ tokens: ['moussa'], canonical: ['moussa'], phonetic: ['MS'] });
+  });
+});
+
+describe('tokenKeys', () => {
+  it('adds the codes of the written form to those of the canonical one', () => {
+    const keys = tokenKeys('aissatou');
+    expect(keys.canonical).toBe('aichatou');
+    expect(keys.codes).toEqual(['AXT', 'AKT']);
+    expect(keys.allCodes).toEqual(['AXT', 'AKT', 'AST']);
+  });
+});
+
+describe('speed', () => {
+  const pool = [...MALE_GIVEN_NAMES, ...FEMALE_GIVEN_NAMES, ...FAMILY_NAMES].flatMap((e) => [e.name, ...e.variants]);
+  let seed = 42;
+  const next = (n: number): number => {
+    seed = (seed * 48271) % 2147483647;
+    return seed % n;
+  };
+
+  it('computes 100,000 keys of generated names well within 2 seconds', () => {
+    const names: string[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      let name = pool[next(pool.length)] ?? '';
+      if (next(3) === 0) name += ` ${pool[next(pool.length)] ?? ''}`;
+      // Typos: many distinct tokens, so the per-token cache is exercised, not just hit.
+      if (next(4) === 0) {
+        const at = next(name.length);
+        name = name.slice(0, at) + 'abdeikmnorstuz'[next(14)] + name.slice(at + 1);
+      }
+      names.push(name);
+    }
+    const start = performance.now();
+    let tokens = 0;
+    for (const name of names) tokens += nameKeys(name).tokens.length;
+    const elapsed = performance.now() - start;
+    expect(tokens).toBeGreaterThan(100_000);
+    expect(elapsed).toBeLessThan(2000);
+  });
+
+  it('bounds the token cache', () => {
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const word = (n: number): string => (n < 26 ? (letters[n] ?? '') : word(Math.floor(n / 26)) + (letters[n % 26] ?? ''));
+    for (let i = 0; i < TOKEN_CACHE_LIMIT + 1000; i++) tokenKeys(`zz${word(i)}`);
+    expect(tokenCacheSize()).toBe(TOKEN_CACHE_LIMIT);
+  });
+});
