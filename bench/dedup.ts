@@ -9,11 +9,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDrive } from '../src/config/load-drive.ts';
-import { generateVolunteers } from '../src/demo/generate-volunteers.ts';
+import { generateForDrive } from '../src/demo/generate-for-drive.ts';
 import { CandidatePairs } from '../src/dedup/blocking.ts';
 import { findDuplicates } from '../src/dedup/find-duplicates.ts';
 import { evaluatePairs } from '../src/dedup/model/evaluate.ts';
-import type { PersonRecord } from '../src/dedup/person-record.ts';
+import { personRecordFromInput, type PersonRecord } from '../src/dedup/person-record.ts';
 import { prepareRecord } from '../src/dedup/prepared-record.ts';
 import { parseColumnMapping, readRecordsFile } from '../src/dedup/read-records-file.ts';
 
@@ -100,36 +100,13 @@ for (const [file, entityOf, hasPhone] of febrl) {
 // swapped names, year only), from the demo generator.
 if (nigerSize > 0) {
   const drive = loadDrive();
-  const c = drive.config;
   const people = new Map<string, number>();
   const records: PersonRecord[] = [];
   let k = 0;
-  for (const v of generateVolunteers({
-    count: nigerSize,
-    seed: 7,
-    duplicateRate: 0.1,
-    duplicateSamePhoneRate: 0,
-    today: new Date('2026-06-15T10:00:00Z'),
-    areas: c.areas,
-    sites: c.sites,
-    roles: c.roles.map((r) => r.id),
-    skills: c.skills,
-    spokenLanguages: c.spokenLanguages.map((l) => l.code),
-    consentVersion: c.consent.version,
-  })) {
+  for (const v of generateForDrive(drive, { count: nigerSize, seed: 7, duplicateRate: 0.1, duplicateSamePhoneRate: 0, today: new Date('2026-06-15T10:00:00Z') })) {
     const id = `v${k++}`;
     people.set(id, v.personId);
-    const input = v.input;
-    records.push({
-      id,
-      givenName: input.givenName,
-      familyName: input.familyName,
-      birthDate: input.birthDate ?? null,
-      birthYear: input.birthDate ? Number(input.birthDate.slice(0, 4)) : (input.birthYear ?? (input.age ? 2026 - input.age : null)),
-      phone: input.phone,
-      nationalId: null,
-      area: input.area,
-    });
+    records.push({ ...personRecordFromInput(id, v.input, 2026), nationalId: null });
   }
   const drivenRecords = records;
   const started = performance.now();

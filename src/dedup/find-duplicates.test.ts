@@ -1,43 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { loadDrive } from '../config/load-drive.ts';
-import { generateVolunteers } from '../demo/generate-volunteers.ts';
+import { generateForDrive } from '../demo/generate-for-drive.ts';
 import { findDuplicates } from './find-duplicates.ts';
 import { evaluatePairs } from './model/evaluate.ts';
-import type { PersonRecord } from './person-record.ts';
+import { personRecordFromInput, type PersonRecord } from './person-record.ts';
 
 /** A synthetic Nigerien population where one registration in ten is the same person again, written otherwise. */
 function population(count: number): { records: PersonRecord[]; truth: Array<[string, string]> } {
-  const drive = loadDrive();
-  const c = drive.config;
   const records: PersonRecord[] = [];
   const byPerson = new Map<number, string[]>();
   let k = 0;
-  for (const v of generateVolunteers({
-    count,
-    seed: 11,
-    duplicateRate: 0.1,
-    duplicateSamePhoneRate: 0,
-    today: new Date('2026-06-15T10:00:00Z'),
-    areas: c.areas,
-    sites: c.sites,
-    roles: c.roles.map((r) => r.id),
-    skills: c.skills,
-    spokenLanguages: c.spokenLanguages.map((l) => l.code),
-    consentVersion: c.consent.version,
-  })) {
+  for (const v of generateForDrive(loadDrive(), { count, seed: 11, duplicateRate: 0.1, duplicateSamePhoneRate: 0, today: new Date('2026-06-15T10:00:00Z') })) {
     const id = `v${k++}`;
     byPerson.set(v.personId, [...(byPerson.get(v.personId) ?? []), id]);
-    const input = v.input;
-    records.push({
-      id,
-      givenName: input.givenName,
-      familyName: input.familyName,
-      birthDate: input.birthDate ?? null,
-      birthYear: input.birthDate ? Number(input.birthDate.slice(0, 4)) : (input.birthYear ?? (input.age === undefined ? null : 2026 - input.age)),
-      phone: input.phone,
-      nationalId: null,
-      area: input.area,
-    });
+    records.push({ ...personRecordFromInput(id, v.input, 2026), nationalId: null });
   }
   const truth: Array<[string, string]> = [];
   for (const ids of byPerson.values()) for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) truth.push([ids[i] as string, ids[j] as string]);

@@ -1,3 +1,4 @@
+import { createRandom } from '../demo/random.ts';
 import { CandidatePairs, type BlockingOptions, type BlockingStats } from './blocking.ts';
 import { compareRecords, type CompareOptions } from './compare-records.ts';
 import type { Comparison } from './levels.ts';
@@ -46,7 +47,8 @@ export const DEFAULT_THRESHOLD = 0.5;
  */
 export function findDuplicates(records: readonly PersonRecord[], options: FindOptions = {}): FindResult {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const random = mulberry32(options.seed ?? 1);
+  const generator = createRandom(options.seed ?? 1);
+  const random = () => generator.next();
   const prepared: PreparedRecord[] = records.map(prepareRecord);
   options.onProgress?.('blocking', 0, records.length);
   const blocks = new CandidatePairs(prepared, options);
@@ -119,16 +121,4 @@ function grow(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
   const bigger = new Uint32Array(array.length * 2);
   bigger.set(array);
   return bigger;
-}
-
-/** A small seeded generator: the samples EM sees are the same from run to run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

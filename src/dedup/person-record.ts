@@ -1,3 +1,5 @@
+import type { RegistrationInput } from '../domain/registration-input.ts';
+
 /**
  * What deduplication compares: the identifying fields of a person, in clear, from the registry or
  * from a file. Every field may be missing. Comparators and the match model only ever see this shape.
@@ -24,3 +26,20 @@ export interface PersonRecord {
  */
 export const MATCH_FIELDS = ['givenName', 'familyName', 'birth', 'phone', 'nationalId', 'area'] as const;
 export type MatchField = (typeof MATCH_FIELDS)[number];
+
+/**
+ * The compared fields of a registration as submitted (demo data, files). An age becomes the birth
+ * year it implies in `referenceYear`.
+ */
+export function personRecordFromInput(id: string, input: RegistrationInput, referenceYear: number): PersonRecord {
+  return {
+    id,
+    givenName: input.givenName,
+    familyName: input.familyName,
+    birthDate: input.birthDate ?? null,
+    birthYear: input.birthDate ? Number(input.birthDate.slice(0, 4)) : (input.birthYear ?? (input.age === undefined ? null : referenceYear - input.age)),
+    phone: input.phone,
+    nationalId: input.nationalId ?? null,
+    area: input.area,
+  };
+}

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { generateVolunteers } from '../../demo/generate-volunteers.ts';
+import { generateForDrive } from '../../demo/generate-for-drive.ts';
 import { bulkRegister, type BulkItem } from '../../services/bulk-register.ts';
 import type { CommandIo, CommandValues } from '../main.ts';
 import { openFromCommand } from './open-context.ts';
@@ -15,7 +15,6 @@ export async function demoCommand(values: CommandValues, io: CommandIo): Promise
   if (!(duplicateRate >= 0 && duplicateRate < 1)) throw new Error('--duplicates must be a rate between 0 and 1');
 
   const ctx = await openFromCommand(values);
-  const { config } = ctx.drive;
   const progress = new SingleBar({ format: 'demo [{bar}] {percentage}% | {value}/{total} | {eta}s left', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 });
   const started = Date.now();
   const totals = { created: 0, existing: 0, refused: 0 };
@@ -30,18 +29,7 @@ export async function demoCommand(values: CommandValues, io: CommandIo): Promise
       progress.increment(chunk.length);
       chunk = [];
     };
-    for (const volunteer of generateVolunteers({
-      count,
-      seed,
-      duplicateRate,
-      today: ctx.clock(),
-      areas: config.areas,
-      sites: config.sites,
-      roles: config.roles.map((r) => r.id),
-      skills: config.skills,
-      spokenLanguages: config.spokenLanguages.map((l) => l.code),
-      consentVersion: config.consent.version,
-    })) {
+    for (const volunteer of generateForDrive(ctx.drive, { count, seed, duplicateRate, today: ctx.clock() })) {
       chunk.push({ input: volunteer.input, channel: volunteer.channel });
       if (chunk.length >= CHUNK) await flush();
     }
