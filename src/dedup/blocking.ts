@@ -99,7 +99,7 @@ export class CandidatePairs {
 
   constructor(records: readonly PreparedRecord[], options: BlockingOptions = {}) {
     this.rules = options.rules ?? DEFAULT_RULES;
-    this.maxBlock = options.maxBlockSize ?? 400;
+    this.maxBlock = options.maxBlockSize ?? 100;
     this.keysOf = this.rules.map(() => []);
     this.blocks = this.rules.map(() => new Map<string, number[]>());
     this.rules.forEach((rule, r) => {
