@@ -28,7 +28,7 @@ describeEachDatabase('registration over HTTP', (factory) => {
   const count = async () => Number((await ctx.database.db.selectFrom('volunteers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
   it('registers the documented example and returns a reference', async () => {
-    const body = registration({ phone: nextPhone() });
+    const body = registration({ phone: nextPhone(), givenName: 'Aïchatou', familyName: 'Moussa', birthDate: '1994-03-12' });
     const res = await app.inject({ method: 'POST', url: '/api/v1/volunteers', payload: body });
     expect(res.statusCode).toBe(201);
     const json = res.json();

@@ -17,6 +17,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { RequestValidationError, sendProblem } from './problem.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { dedupRoutes } from './routes/dedup.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { syncRoutes } from './routes/sync.ts';
@@ -175,5 +176,6 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(userRoutes, deps);
   await app.register(deviceRoutes, deps);
   await app.register(auditRoutes, deps);
+  await app.register(dedupRoutes, deps);
   return app;
 }

@@ -17,8 +17,8 @@ export function presentRegistration(outcome: RegistrationOutcome, principal: Pri
           outcome: 'created',
           id: outcome.id,
           reference: outcome.reference,
-          awaitingReview: false,
-          message: translate('registered', lang, { reference: outcome.reference }),
+          awaitingReview: outcome.awaitingReview,
+          message: `${translate('registered', lang, { reference: outcome.reference })}${outcome.awaitingReview ? ` ${translate('awaiting_review', lang)}` : ''}`,
         },
       };
     case 'already_registered':

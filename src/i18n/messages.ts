@@ -72,6 +72,7 @@ export const MESSAGES = {
 
   // Answers.
   registered: { fr: 'Inscription enregistrée. Votre référence : {reference}. Vous serez contacté par SMS en cas de besoin.', en: 'Registration recorded. Your reference: {reference}. You will be contacted by SMS when needed.', ha: 'An yi rajista. Lambar shaidarka: {reference}. Za a tuntuɓe ka ta SMS idan an buƙata.' },
+  awaiting_review: { fr: 'Une inscription semblable existe : un coordinateur va vérifier.', en: 'A similar registration exists: a coordinator will check.', ha: 'Akwai rajista mai kama da wannan: mai kula zai duba.' },
   withdrawn: { fr: 'Inscription retirée : les données personnelles ont été effacées.', en: 'Registration withdrawn: the personal data were erased.', ha: 'An janye rajista: an goge bayanan mutum.' },
 } as const satisfies Record<string, Record<'fr' | 'en' | 'ha', string>>;
 

@@ -4,7 +4,10 @@ import type { FieldError } from '../domain/field-error.ts';
 import type { Channel } from '../domain/registration-input.ts';
 import { validateRegistration, type ValidRegistration } from '../domain/validate-registration.ts';
 import type { Database } from '../store/database.ts';
+import { canonicalJson } from '../domain/canonical-json.ts';
 import { recordAudit } from '../store/audit-pending.ts';
+import { currentDedupModel } from './dedup/dedup-model.ts';
+import { flagPossibleDuplicates, isAwaitingReview, personRecordOf } from './dedup/flag-duplicates.ts';
 import { newReference, uuidv7 } from '../store/ids.ts';
 import type { VolunteerStore } from '../store/volunteer-store.ts';
 
@@ -28,7 +31,8 @@ export interface RegistrationSource {
 }
 
 export type RegistrationOutcome =
-  | { status: 'created'; id: string; reference: string; replayed: boolean }
+  /** `awaitingReview`: the registration is kept, and a possible duplicate of it is in the review queue. */
+  | { status: 'created'; id: string; reference: string; replayed: boolean; awaitingReview: boolean }
   | { status: 'already_registered'; id: string; reference: string; matchedOn: 'phone' | 'nationalId' }
   | { status: 'refused'; errors: FieldError[] }
   /** The client id was already used with a different registration. */
@@ -46,6 +50,7 @@ export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source
   const registration = check.value;
   const requestHash = requestFingerprint(deps.cipher, registration);
   const id = uuidv7(now.getTime());
+  const model = await currentDedupModel(deps.database);
 
   return deps.database.write(async (trx): Promise<RegistrationOutcome> => {
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -70,7 +75,8 @@ export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source
           ip: source.ip ?? null,
           deviceTime: registration.recordedAt,
         });
-        return { status: 'created', id, reference, replayed: false };
+        const flagged = await flagPossibleDuplicates(trx, deps, model, personRecordOf({ ...registration, id }), now.toISOString());
+        return { status: 'created', id, reference, replayed: false, awaitingReview: flagged > 0 };
       }
 
       const existing = await deps.volunteers.findExisting(trx, {
@@ -81,7 +87,7 @@ export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source
       const sameClient = existing.find((e) => e.matchedOn === 'clientId');
       if (sameClient) {
         return sameClient.requestHash === requestHash
-          ? { status: 'created', id: sameClient.id, reference: sameClient.reference, replayed: true }
+          ? { status: 'created', id: sameClient.id, reference: sameClient.reference, replayed: true, awaitingReview: await isAwaitingReview(trx, sameClient.id) }
           : { status: 'conflict' };
       }
       const other = existing[0];
@@ -99,16 +105,4 @@ export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source
 export function requestFingerprint(cipher: FieldCipher, registration: ValidRegistration): string {
   const { recordedAt: _recordedAt, ...rest } = registration;
   return cipher.fingerprint(canonicalJson(rest));
-}
-
-/** JSON with object keys sorted, so equal content gives equal text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -60,3 +60,21 @@ export interface AuditPendingTable {
   ip: string | null;
   device_time: string | null;
 }
+
+export interface DedupKeysTable {
+  key: string;
+  volunteer_id: string;
+}
+
+export interface DedupReviewsTable {
+  id: string;
+  volunteer_a: string;
+  volunteer_b: string;
+  probability: number;
+  explanation: string;
+  status: 'pending' | 'same' | 'different';
+  data_hash: string;
+  created_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+}

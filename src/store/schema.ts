@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { AuditPendingTable, AuthFailuresTable, DevicesTable, StaffSessionsTable, StaffUsersTable } from './schema-staff.ts';
+import type { AuditPendingTable, AuthFailuresTable, DedupKeysTable, DedupReviewsTable, DevicesTable, StaffSessionsTable, StaffUsersTable } from './schema-staff.ts';
 
 /**
  * Tables as the application sees them. Times are ISO 8601 UTC text (sortable, identical in SQLite and
@@ -36,6 +36,8 @@ export interface VolunteersTable {
   created_at: string;
   updated_at: string;
   withdrawn_at: string | null;
+  /** Set when a review found this registration to be the same person as another: where it went. */
+  merged_into?: string | null;
 }
 
 export interface VolunteerRolesTable {
@@ -81,6 +83,8 @@ export interface MusterSchema {
   auth_failures: AuthFailuresTable;
   devices: DevicesTable;
   audit_pending: AuditPendingTable;
+  dedup_keys: DedupKeysTable;
+  dedup_reviews: DedupReviewsTable;
 }
 
 // Kept for tables that will use database-generated keys.

@@ -126,6 +126,11 @@ export function createVolunteerStore(cipher: FieldCipher) {
     return rows.map((row) => openVolunteer(cipher, row, roleMap.get(row.id) ?? [], skillMap.get(row.id) ?? []));
   }
 
+  async function getMany(db: Executor, ids: readonly string[]): Promise<Volunteer[]> {
+    if (ids.length === 0) return [];
+    return hydrate(db, await db.selectFrom('volunteers').selectAll().where('id', 'in', ids).execute());
+  }
+
   async function get(db: Executor, id: string): Promise<Volunteer | null> {
     const row = await db.selectFrom('volunteers').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? ((await hydrate(db, [row]))[0] ?? null) : null;
@@ -210,7 +215,7 @@ export function createVolunteerStore(cipher: FieldCipher) {
       .execute();
   }
 
-  return { findExisting, insert, insertMany, get, list, update, phoneTakenBy, erase };
+  return { findExisting, insert, insertMany, get, getMany, list, update, phoneTakenBy, erase };
 }
 
 export type VolunteerStore = ReturnType<typeof createVolunteerStore>;

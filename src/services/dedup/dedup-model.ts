@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { parametersFromJson, type ModelParameters } from '../../dedup/model/fellegi-sunter.ts';
+import type { Database } from '../../store/database.ts';
+
+/** Pairs at or above this match probability go to the review queue. */
+export const REVIEW_THRESHOLD = 0.5;
+
+const SETTING = 'dedup_model';
+const DEFAULT_MODEL_PATH = new URL('../../../config/dedup/default-model.json', import.meta.url);
+
+let defaultModel: ModelParameters | null = null;
+
+/**
+ * The match model for checking new registrations: the one estimated from the registry (saved by a
+ * batch run in settings) when there is one, else the shipped default estimated from a synthetic
+ * population of the drive (scripts/build-default-dedup-model.ts).
+ */
+export async function currentDedupModel(database: Database): Promise<ModelParameters> {
+  const row = await database.db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirst();
+  if (row) return parametersFromJson(row.value);
+  defaultModel ??= parametersFromJson(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
+  return defaultModel;
+}
