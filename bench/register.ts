@@ -32,7 +32,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { migrate, openSqlite, redactUrl } from '../src/store/database.ts';
 import { newReference, uuidv7 } from '../src/store/ids.ts';
-import { registration } from '../test/fixtures.ts';
+import { loadDrive } from '../src/config/load-drive.ts';
+import { generateForDrive } from '../src/demo/generate-for-drive.ts';
+import type { RegistrationInput } from '../src/domain/registration-input.ts';
 
 type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -435,9 +437,22 @@ interface LoadFigures {
   timeouts: number;
 }
 
+/**
+ * The people the benchmark registers: synthetic Nigerien volunteers with the name frequencies of the
+ * demo population (so that the duplicate check meets common names as it would in the field), 2% of
+ * them registering a second time with a variant spelling.
+ */
+const people = generateForDrive(loadDrive(), { count: Number.MAX_SAFE_INTEGER, seed: Date.now() % 100_000, duplicateRate: 0.02 });
+function nextPerson(): RegistrationInput {
+  const next = people.next();
+  if (next.done) throw new Error('the synthetic population ran out');
+  const { recordedAt: _recordedAt, ...input } = next.value.input;
+  return input;
+}
+
 async function load(server: RunningServer, token: string, phones: PhoneNumbers, duration: number, overallRate?: number): Promise<LoadFigures> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const body = (): string => JSON.stringify(registration({ clientId: randomUUID(), phone: phones.next() }));
+  const body = (): string => JSON.stringify({ ...nextPerson(), clientId: randomUUID(), phone: phones.next(), site: 'niamey-stade' });
   try {
     const result = await autocannon({
       url: `${server.url}/api/v1/volunteers`,
@@ -708,7 +723,7 @@ function report(blocks: Block[], options: Options, notes: string[], versions: st
   lines.push(`- Machine: ${cpus.length} CPUs, ${cpus[0]?.model.trim() ?? 'unknown model'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`);
   lines.push(`- Node ${process.version}; ${versions.join('; ')}`);
   lines.push(
-    `- Load: autocannon, ${CONNECTIONS} connections, enrolled device token (agent channel, audited), a new unique registration per request; ` +
+    `- Load: autocannon, ${CONNECTIONS} connections, enrolled device token (agent channel, audited, duplicate check), a new synthetic Nigerien volunteer per request (2% second registrations with variant spellings); ` +
       `${options.duration} s per load run; ${options.runs} run(s) per row, each with a fresh server and a ${options.warmup} s warm-up; medians of runs`,
   );
   for (const note of notes) lines.push(`- ${note}`);

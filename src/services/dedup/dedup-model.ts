@@ -16,8 +16,15 @@ let defaultModel: ModelParameters | null = null;
  * population of the drive (scripts/build-default-dedup-model.ts).
  */
 export async function currentDedupModel(database: Database): Promise<ModelParameters> {
+  const cached = cache.get(database);
+  if (cached && Date.now() - cached.at < CACHE_MS) return cached.model;
   const row = await database.db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirst();
-  if (row) return parametersFromJson(row.value);
   defaultModel ??= parametersFromJson(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
-  return defaultModel;
+  const model = row ? parametersFromJson(row.value) : defaultModel;
+  cache.set(database, { model, at: Date.now() });
+  return model;
 }
+
+/** The model changes only when a batch run saves a new one: read it at most this often. */
+const CACHE_MS = 30_000;
+const cache = new WeakMap<Database, { model: ModelParameters; at: number }>();

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
-import { DEFAULT_RULES } from '../../dedup/blocking.ts';
 import { compareRecords } from '../../dedup/compare-records.ts';
 import { scorePair, type ModelParameters } from '../../dedup/model/fellegi-sunter.ts';
 import type { PersonRecord } from '../../dedup/person-record.ts';
-import { prepareRecord } from '../../dedup/prepared-record.ts';
+import { prepareRecord, type PreparedRecord } from '../../dedup/prepared-record.ts';
 import type { Drive } from '../../config/load-drive.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
 import type { Volunteer } from '../../domain/volunteer.ts';
@@ -14,13 +13,37 @@ import { canonicalJson } from '../../domain/canonical-json.ts';
 import { REVIEW_THRESHOLD } from './dedup-model.ts';
 
 /**
- * Rules whose keys are kept for every volunteer. The deletion variants of phones and ID numbers
- * (eight keys each) are left out of the stored index: an identical phone or ID number is already
- * refused at registration, and the batch run still looks for one-digit slips.
+ * The keys kept for every volunteer, to find the people a new registration may duplicate. In Niger a
+ * few hundred names cover most people, so a name alone (or a name pair alone) is shared by thousands
+ * at a million registrations: every key here combines two facts, so that a key is shared by a handful
+ * of people, yet a second registration written otherwise (alias spelling, swapped names, a typo in one
+ * name, a wrong year, a year instead of a date) still shares at least one with the first.
  */
-const STORED_RULES = DEFAULT_RULES.filter((r) => r.name !== 'phone one digit off' && r.name !== 'id one character off');
-/** Enough candidates for any real person; a key shared by more is a very common name. */
-const MAX_CANDIDATES = 200;
+function onlineKeys(r: PreparedRecord): string[] {
+  const keys: string[] = [];
+  const names = [...new Set([...r.given.canonical, ...r.family.canonical])].sort();
+  // Primary phonetic code of each name only: alternates would multiply the keys (each a random index
+  // entry written with every registration) for little gain.
+  const codes = [...new Set([r.given.phonetic[0], r.family.phonetic[0]].filter((c): c is string => c !== undefined))].sort();
+  const pairs = (items: string[]) => {
+    const out: string[] = [];
+    for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) out.push(`${items[i]}|${items[j]}`);
+    return out;
+  };
+  const year = r.record.birthYear;
+  const region = r.record.area?.slice(0, 5) ?? null;
+  for (const pair of pairs(names)) {
+    if (year) keys.push(`ny:${pair}|${year}`);
+    if (region) keys.push(`nr:${pair}|${region}`);
+  }
+  if (year) for (const pair of pairs(codes)) keys.push(`py:${pair}|${year}`);
+  if (r.record.birthDate) for (const name of names) keys.push(`dn:${r.record.birthDate}|${name}`);
+  if (r.nationalId) keys.push(`id:${r.nationalId}`);
+  return keys;
+}
+
+/** Candidates compared per new registration: those sharing the most keys with it come first. */
+const MAX_CANDIDATES = 5;
 
 export interface FlagDeps {
   cipher: FieldCipher;
@@ -34,12 +57,7 @@ export function personRecordOf(v: Pick<Volunteer, 'id' | 'givenName' | 'familyNa
 
 /** Keyed hashes of a record's blocking keys: equal keys meet, names stay unreadable. */
 export function storedKeys(cipher: FieldCipher, record: PersonRecord): string[] {
-  const prepared = prepareRecord(record);
-  const keys = new Set<string>();
-  STORED_RULES.forEach((rule, r) => {
-    for (const key of rule.keys(prepared)) keys.add(cipher.blindIndex('dedup', `${r}:${key}`).slice(0, 22));
-  });
-  return [...keys];
+  return [...new Set(onlineKeys(prepareRecord(record)).map((key) => cipher.blindIndex('dedup', key).slice(0, 22)))];
 }
 
 /** What a decision is about: when the data change, an earlier "different people" no longer holds. */
@@ -63,35 +81,34 @@ export async function flagPossibleDuplicates(
 ): Promise<number> {
   const keys = storedKeys(deps.cipher, record);
   if (keys.length === 0) return 0;
-  const rows = await trx.selectFrom('dedup_keys').select('volunteer_id').distinct().where('key', 'in', keys).limit(MAX_CANDIDATES).execute();
+  const rows = await trx
+    .selectFrom('dedup_keys')
+    .select(['volunteer_id', (eb) => eb.fn.countAll<number>().as('shared')])
+    .where('key', 'in', keys)
+    .groupBy('volunteer_id')
+    .orderBy('shared', 'desc')
+    .limit(MAX_CANDIDATES)
+    .execute();
   const ids = rows.map((r) => r.volunteer_id).filter((id) => id !== record.id);
   let flagged = 0;
   if (ids.length > 0) {
-    const candidates = await deps.volunteers.getMany(trx, ids);
+    const candidates = await deps.volunteers.comparable(trx, ids);
     const prepared = prepareRecord(record);
-    for (const candidate of candidates) {
-      if (candidate.status !== 'active') continue;
-      const other = personRecordOf(candidate);
-      const score = scorePair(compareRecords(prepared, prepareRecord(other), { ancestorsOf: (p) => deps.drive.ancestorsOf(p) }), model);
+    const ancestorsOf = (p: string) => deps.drive.ancestorsOf(p);
+    for (const other of candidates) {
+      const score = scorePair(compareRecords(prepared, prepareRecord(other), { ancestorsOf }), model);
       if (score.probability < REVIEW_THRESHOLD) continue;
-      const dataHash = pairDataHash(deps.cipher, record, other);
-      const existing = await trx
-        .selectFrom('dedup_reviews')
-        .select(['status', 'data_hash'])
-        .where('volunteer_a', '=', candidate.id)
-        .where('volunteer_b', '=', record.id)
-        .executeTakeFirst();
-      if (existing) continue;
+      // A new registration has no review yet: the pair is new, and the unique pair guards a retry.
       await trx
         .insertInto('dedup_reviews')
         .values({
           id: uuidv7(),
-          volunteer_a: candidate.id,
+          volunteer_a: other.id,
           volunteer_b: record.id,
           probability: score.probability,
           explanation: JSON.stringify(score.fields.map((f) => ({ field: f.field, level: f.level, weight: f.weight }))),
           status: 'pending',
-          data_hash: dataHash,
+          data_hash: pairDataHash(deps.cipher, record, other),
           created_at: now,
           decided_by: null,
           decided_at: null,
