@@ -81,4 +81,17 @@ describe('muster command line', () => {
     expect(verified.out).toMatch(/sealed \d+ pending entries/);
     expect(verified.out).toContain('OK: chain intact');
   });
+
+  it('looks for duplicates over the registry, queues each likely pair once, and saves the match model', async () => {
+    const data = join(dir, 'dedup');
+    expect((await run('demo', '--volunteers', '1500', '--duplicates', '0.1', '--data', data)).code).toBe(0);
+    const first = await run('dedup', '--data', data);
+    expect(first.code, first.err).toBe(0);
+    const queued = Number(/(\d+) new in the review queue/.exec(first.out)?.[1]);
+    const likely = Number(/(\d+) likely duplicates/.exec(first.out)?.[1]);
+    expect(likely).toBeGreaterThan(20);
+    expect(queued).toBe(likely);
+    const second = await run('dedup', '--data', data);
+    expect(second.out).toContain(' 0 new in the review queue');
+  });
 });

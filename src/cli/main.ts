@@ -5,6 +5,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statsCommand } from './commands/stats.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
+import { dedupCommand } from './commands/dedup.ts';
 import { dedupFileCommand } from './commands/dedup-file.ts';
 import {
   deviceEnrollCommand,
@@ -74,6 +75,12 @@ const COMMANDS: Record<string, Command> = {
   },
   'device list': { summary: 'registration devices', usage: 'device list', options: dataOption, run: deviceListCommand },
   'device revoke': { summary: 'revoke a device at once', usage: 'device revoke --id ID', options: { ...dataOption, id: { type: 'string' } }, run: deviceRevokeCommand },
+  dedup: {
+    summary: 'look for duplicates over the whole registry and fill the review queue',
+    usage: 'dedup [--data DIR]',
+    options: dataOption,
+    run: dedupCommand,
+  },
   'dedup-file': {
     summary: 'pairs of a CSV file that are the same person (id_a,id_b,score), without touching the registry',
     usage: 'dedup-file --input F.csv --id-column COL --columns given_name=COL,family_name=COL[,birth_date=COL,...] --out pairs.csv [--threshold P]',

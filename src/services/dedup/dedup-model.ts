@@ -27,4 +27,9 @@ export async function currentDedupModel(database: Database): Promise<ModelParame
 
 /** The model changes only when a batch run saves a new one: read it at most this often. */
 const CACHE_MS = 30_000;
-const cache = new WeakMap<Database, { model: ModelParameters; at: number }>();
+let cache = new WeakMap<Database, { model: ModelParameters; at: number }>();
+
+/** After a batch run saved a new model in this process. */
+export function forgetCachedDedupModel(): void {
+  cache = new WeakMap();
+}
