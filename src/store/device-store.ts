@@ -81,8 +81,4 @@ export const deviceStore = {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   },
-
-  async touch(db: Executor, id: string, now: string): Promise<void> {
-    await db.updateTable('devices').set({ last_seen_at: now }).where('id', '=', id).execute();
-  },
 };

@@ -1,4 +1,3 @@
-import type { Generated } from 'kysely';
 import type { AuditPendingTable, AuthFailuresTable, DedupKeysTable, DedupReviewsTable, DevicesTable, StaffSessionsTable, StaffUsersTable } from './schema-staff.ts';
 
 /**
@@ -87,5 +86,3 @@ export interface MusterSchema {
   dedup_reviews: DedupReviewsTable;
 }
 
-// Kept for tables that will use database-generated keys.
-export type { Generated };

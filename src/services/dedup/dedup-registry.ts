@@ -1,6 +1,7 @@
 import { findDuplicates } from '../../dedup/find-duplicates.ts';
 import { parametersToJson } from '../../dedup/model/fellegi-sunter.ts';
 import type { PersonRecord } from '../../dedup/person-record.ts';
+import { prepareRecord } from '../../dedup/prepared-record.ts';
 import type { AppContext } from '../../app/app-context.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { uuidv7 } from '../../store/ids.ts';
@@ -72,7 +73,7 @@ export async function dedupRegistry(ctx: AppContext, actor: string, onProgress?:
     });
   }
   for (let i = 0; i < records.length; i += 1000) {
-    const rows = records.slice(i, i + 1000).flatMap((r) => storedKeys(ctx.cipher, r).map((key) => ({ key, volunteer_id: r.id })));
+    const rows = records.slice(i, i + 1000).flatMap((r) => storedKeys(ctx.cipher, ctx.drive, prepareRecord(r)).map((key) => ({ key, volunteer_id: r.id })));
     for (let j = 0; j < rows.length; j += 5000) {
       const part = rows.slice(j, j + 5000);
       await ctx.database.write((trx) => trx.insertInto('dedup_keys').values(part).onConflict((oc) => oc.doNothing()).execute());

@@ -19,7 +19,7 @@ import { REVIEW_THRESHOLD } from './dedup-model.ts';
  * of people, yet a second registration written otherwise (alias spelling, swapped names, a typo in one
  * name, a wrong year, a year instead of a date) still shares at least one with the first.
  */
-function onlineKeys(r: PreparedRecord): string[] {
+function onlineKeys(r: PreparedRecord, regionOf: (area: string) => string | undefined): string[] {
   const keys: string[] = [];
   const names = [...new Set([...r.given.canonical, ...r.family.canonical])].sort();
   // Primary phonetic code of each name only: alternates would multiply the keys (each a random index
@@ -31,7 +31,7 @@ function onlineKeys(r: PreparedRecord): string[] {
     return out;
   };
   const year = r.record.birthYear;
-  const region = r.record.area?.slice(0, 5) ?? null;
+  const region = r.record.area ? (regionOf(r.record.area) ?? r.record.area) : null;
   for (const pair of pairs(names)) {
     if (year) keys.push(`ny:${pair}|${year}`);
     if (region) keys.push(`nr:${pair}|${region}`);
@@ -56,8 +56,9 @@ export function personRecordOf(v: Pick<Volunteer, 'id' | 'givenName' | 'familyNa
 }
 
 /** Keyed hashes of a record's blocking keys: equal keys meet, names stay unreadable. */
-export function storedKeys(cipher: FieldCipher, record: PersonRecord): string[] {
-  return [...new Set(onlineKeys(prepareRecord(record)).map((key) => cipher.blindIndex('dedup', key).slice(0, 22)))];
+export function storedKeys(cipher: FieldCipher, drive: Drive, record: PreparedRecord): string[] {
+  const regionOf = (area: string) => drive.regionOf(area)?.pcode;
+  return [...new Set(onlineKeys(record, regionOf).map((key) => cipher.blindIndex('dedup', key).slice(0, 22)))];
 }
 
 /** What a decision is about: when the data change, an earlier "different people" no longer holds. */
@@ -67,10 +68,9 @@ export function pairDataHash(cipher: FieldCipher, a: PersonRecord, b: PersonReco
 }
 
 /**
- * Compares a new registration with the registered people it shares a blocking key with, puts each
- * pair scoring at or above the review threshold in the review queue (unless already decided
- * "different" on the same data), and indexes the new registration's keys. Runs inside the
- * registration's transaction. Returns the number of pairs flagged.
+ * Compares a new registration with the registered people sharing the most blocking keys with it, puts
+ * each pair scoring at or above the review threshold in the review queue, and indexes the new
+ * registration's keys. Runs inside the registration's transaction. Returns the number of pairs flagged.
  */
 export async function flagPossibleDuplicates(
   trx: Kysely<MusterSchema>,
@@ -79,7 +79,8 @@ export async function flagPossibleDuplicates(
   record: PersonRecord,
   now: string,
 ): Promise<number> {
-  const keys = storedKeys(deps.cipher, record);
+  const prepared = prepareRecord(record);
+  const keys = storedKeys(deps.cipher, deps.drive, prepared);
   if (keys.length === 0) return 0;
   const rows = await trx
     .selectFrom('dedup_keys')
@@ -93,7 +94,6 @@ export async function flagPossibleDuplicates(
   let flagged = 0;
   if (ids.length > 0) {
     const candidates = await deps.volunteers.comparable(trx, ids);
-    const prepared = prepareRecord(record);
     const ancestorsOf = (p: string) => deps.drive.ancestorsOf(p);
     for (const other of candidates) {
       const score = scorePair(compareRecords(prepared, prepareRecord(other), { ancestorsOf }), model);
