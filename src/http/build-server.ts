@@ -3,11 +3,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import type { ZodType } from 'zod';
 import { can, type Action } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AppContext } from '../app/app-context.ts';
-import { zodIssuesToFieldErrors } from '../domain/registration-schema.ts';
 import { negotiateLanguage } from '../i18n/translate.ts';
 import type { Caller } from '../services/access-context.ts';
 import { deviceForToken } from '../services/staff/manage-devices.ts';
@@ -15,6 +13,7 @@ import { resolveSession, type ResolvedSession } from '../services/staff/resolve-
 import { readCookie, SESSION_COOKIE } from './cookies.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { RequestValidationError, sendProblem } from './problem.ts';
+import { zodValidatorCompiler } from './zod-validator.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { dedupRoutes } from './routes/dedup.ts';
@@ -60,16 +59,6 @@ export interface RouteDeps {
 /** The caller of a request, for services that scope and audit what they do. */
 export function callerOf(request: { principal: Principal; ip: string }): Caller {
   return { principal: request.principal, ip: request.ip };
-}
-
-/** Validates a request part with a zod schema; failures become field errors in the caller's language. */
-function zodValidatorCompiler({ schema }: { schema: unknown }) {
-  const zodSchema = schema as ZodType;
-  return (data: unknown) => {
-    const result = zodSchema.safeParse(data);
-    if (result.success) return { value: result.data };
-    return { error: new RequestValidationError(zodIssuesToFieldErrors(result.error.issues, data)) };
-  };
 }
 
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {

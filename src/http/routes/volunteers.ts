@@ -11,6 +11,7 @@ import { callerOf, type RouteDeps } from '../build-server.ts';
 import { registrationSourceFor } from '../registration-source.ts';
 import { sendRegistration } from '../present.ts';
 import { sendProblem } from '../problem.ts';
+import { domainCheckedBody } from '../zod-validator.ts';
 import { translate } from '../../i18n/translate.ts';
 
 const idParams = z.object({ id: z.string().uuid() });
@@ -28,8 +29,6 @@ const listQuery = z
   .strict();
 const registerQuery = z.object({ channel: z.enum(CHANNELS).optional(), lang: z.string().optional() }).strict();
 const langQuery = z.object({ lang: z.string().optional() }).strict();
-/** The registration body is checked by the registration rules themselves, so every channel answers alike. */
-const passThrough = () => (data: unknown) => ({ value: data });
 
 export function volunteerRoutes(app: FastifyInstance, { ctx, metrics, options }: RouteDeps, done: () => void): void {
   const deps = ctx;
@@ -38,10 +37,7 @@ export function volunteerRoutes(app: FastifyInstance, { ctx, metrics, options }:
     '/api/v1/volunteers',
     {
       schema: { tags: ['volunteers'], summary: 'Register a volunteer', body: registrationInputSchema, querystring: registerQuery },
-      validatorCompiler: ({ httpPart }) => (httpPart === 'body' ? passThrough() : (data: unknown) => {
-        const parsed = registerQuery.safeParse(data);
-        return parsed.success ? { value: parsed.data } : { value: {} };
-      }),
+      validatorCompiler: domainCheckedBody,
       bodyLimit: 16 * 1024,
       config: {
         permission: 'registration.submit',
@@ -88,10 +84,7 @@ export function volunteerRoutes(app: FastifyInstance, { ctx, metrics, options }:
     '/api/v1/volunteers/:id',
     {
       schema: { tags: ['volunteers'], summary: 'Change contact, availability, roles, skills or languages', params: idParams, body: volunteerChangesSchema, querystring: langQuery },
-      validatorCompiler: ({ httpPart }) => (httpPart === 'body' ? passThrough() : (data: unknown) => {
-        const parsed = (httpPart === 'params' ? idParams : langQuery).safeParse(data);
-        return parsed.success ? { value: parsed.data } : { error: new Error('invalid') };
-      }),
+      validatorCompiler: domainCheckedBody,
       config: { permission: 'volunteer.update' },
     },
     async (request, reply) => {
