@@ -28,7 +28,7 @@ export interface MatchedPair {
 export interface FindResult {
   pairs: MatchedPair[];
   candidatePairs: number;
-  blocking: BlockingStats[];
+  blocking: readonly BlockingStats[];
   parameters: ModelParameters;
 }
 
@@ -49,23 +49,10 @@ export function findDuplicates(records: readonly PersonRecord[], options: FindOp
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const generator = createRandom(options.seed ?? 1);
   const random = () => generator.next();
-  const prepared: PreparedRecord[] = records.map(prepareRecord);
+  const prepared: PreparedRecord[] = records.map((r) => prepareRecord(r, options.ancestorsOf));
   options.onProgress?.('blocking', 0, records.length);
   const blocks = new CandidatePairs(prepared, options);
-
-  // Candidate pairs, as two flat index arrays (8 bytes a pair).
-  let left = new Uint32Array(1 << 16);
-  let right = new Uint32Array(1 << 16);
-  let count = 0;
-  const blocking = blocks.forEach((i, j) => {
-    if (count === left.length) {
-      left = grow(left);
-      right = grow(right);
-    }
-    left[count] = i;
-    right[count] = j;
-    count += 1;
-  });
+  const count = blocks.size;
 
   const compare = (i: number, j: number): Comparison => compareRecords(prepared[i] as PreparedRecord, prepared[j] as PreparedRecord, options);
 
@@ -82,7 +69,7 @@ export function findDuplicates(records: readonly PersonRecord[], options: FindOp
     const candidateWeight = emCandidates === 0 ? 0 : count / emCandidates;
     for (let k = 0; k < emCandidates; k++) {
       const pick = count <= MAX_EM_CANDIDATES ? k : Math.floor(random() * count);
-      comparisons.push(compare(left[pick] as number, right[pick] as number));
+      comparisons.push(compare(...blocks.pairAt(pick)));
       weights.push(candidateWeight);
     }
     const n = prepared.length;
@@ -104,21 +91,14 @@ export function findDuplicates(records: readonly PersonRecord[], options: FindOp
   }
 
   const pairs: MatchedPair[] = [];
-  for (let k = 0; k < count; k++) {
-    const i = left[k] as number;
-    const j = right[k] as number;
+  let k = 0;
+  blocks.forEach((i, j) => {
     const score = scorePair(compare(i, j), parameters, tf);
     if (score.probability >= threshold) {
       pairs.push({ a: (prepared[i] as PreparedRecord).record.id, b: (prepared[j] as PreparedRecord).record.id, probability: score.probability, score });
     }
-    if (k % 100_000 === 0) options.onProgress?.('scoring', k, count);
-  }
+    if (++k % 100_000 === 0) options.onProgress?.('scoring', k, count);
+  });
   options.onProgress?.('scoring', count, count);
-  return { pairs, candidatePairs: count, blocking, parameters };
-}
-
-function grow(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
-  const bigger = new Uint32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
+  return { pairs, candidatePairs: count, blocking: blocks.stats, parameters };
 }

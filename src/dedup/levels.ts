@@ -41,9 +41,14 @@ export type Comparison = { readonly [F in MatchField]: FieldComparison };
 /** Keys derived from one name, for blocking and comparison (see names/name-keys.ts). */
 export interface NameKeys {
   /** Normalised tokens: lower case, no accents or punctuation, particles removed. */
-  tokens: string[];
+  readonly tokens: readonly string[];
   /** Tokens mapped to their alias group (Mahamadou, Mohamed, Mouhamed -> one canonical form). */
-  canonical: string[];
+  readonly canonical: readonly string[];
   /** Phonetic codes (Double Metaphone, primary and alternate) of the canonical tokens. */
-  phonetic: string[];
+  readonly phonetic: readonly string[];
+  /**
+   * Set on keys made by nameKeys: one id per distinct list of normalised tokens, so that comparisons
+   * of the same two names ("MOUSSA" and "Moussa" are one name) can be remembered.
+   */
+  readonly id?: number;
 }

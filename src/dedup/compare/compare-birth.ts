@@ -1,10 +1,10 @@
-import type { BirthLevel, FieldComparison } from '../levels.ts';
+import { BIRTH_LEVELS, type BirthLevel, type FieldComparison } from '../levels.ts';
 import type { PersonRecord } from '../person-record.ts';
 import { isOneSubstitutionOrTransposition } from './compare-national-id.ts';
 
 export type BirthFields = Pick<PersonRecord, 'birthDate' | 'birthYear'>;
 
-interface ParsedBirth {
+export interface ParsedBirth {
   year: number;
   /** Month and day, both present or both absent (a year alone). */
   month: number | null;
@@ -20,7 +20,7 @@ interface ParsedBirth {
  * against the calendar: a source file may hold "1923-11-64", a mistyped 14th, and that still says a
  * lot about who the person is. A date that cannot be read falls back to `birthYear`.
  */
-function parseBirth(fields: BirthFields): ParsedBirth | null {
+export function parseBirth(fields: BirthFields): ParsedBirth | null {
   const match = fields.birthDate === null ? null : /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(fields.birthDate.trim());
   if (match) {
     const [, y = '', m = '', d = ''] = match;
@@ -47,10 +47,14 @@ function parseBirth(fields: BirthFields): ParsedBirth | null {
  * - `missing`: either side has neither a date nor a year, so there is nothing to compare.
  */
 export function compareBirth(a: BirthFields, b: BirthFields): FieldComparison {
-  const x = parseBirth(a);
-  const y = parseBirth(b);
-  if (x === null || y === null) return { level: 'missing' };
-  return { level: birthLevel(x, y) };
+  return compareParsedBirths(parseBirth(a), parseBirth(b));
+}
+
+const BIRTH_RESULTS = new Map<string, FieldComparison>(['missing', ...BIRTH_LEVELS].map((level) => [level, Object.freeze({ level })]));
+
+/** compareBirth on births parsed beforehand (once per record, not once per pair). Results are shared: do not change them. */
+export function compareParsedBirths(x: ParsedBirth | null, y: ParsedBirth | null): FieldComparison {
+  return BIRTH_RESULTS.get(x === null || y === null ? 'missing' : birthLevel(x, y)) as FieldComparison;
 }
 
 function birthLevel(x: ParsedBirth, y: ParsedBirth): BirthLevel {
