@@ -48,7 +48,7 @@ describe('blocking', () => {
     const records = Array.from({ length: 20 }, (_, i) => person(`p${i}`, { givenName: 'Moussa', familyName: `F${i}`, birthYear: 1990 + (i % 4) }));
     records.push(person('n1', { givenName: 'Moussa', familyName: 'G1' }), person('n2', { givenName: 'Moussa', familyName: 'G2' }));
     const firstName: BlockingRule['keys'] = (r, emit) => {
-      const first = r.names[0];
+      const first = r.given.canonical[0];
       if (first !== undefined) emit(first);
     };
     const refined = new CandidatePairs(records.map((r) => prepareRecord(r)), {

@@ -1,3 +1,4 @@
+import type { NameKeys } from './levels.ts';
 import type { PreparedRecord } from './prepared-record.ts';
 
 /**
@@ -12,9 +13,9 @@ import type { PreparedRecord } from './prepared-record.ts';
  * those that also agree on what the refinement adds, which is what a true duplicate usually does. Only
  * a block still too large after every refinement is skipped.
  *
- * Keys are 32-bit hashes, not strings: a million records make tens of millions of keys, and building
- * and hashing strings would dominate the run. Two different keys with the same hash (about one key in
- * a thousand at a million records) only put a few more pairs in one block; no pair is lost.
+ * Keys are 30-bit hashes, not strings: a million records make tens of millions of keys, and building
+ * and hashing strings would dominate the run. Two different keys with the same hash (a few keys in a
+ * thousand at a million records) only put a few more pairs in one block; no pair is lost.
  */
 export interface BlockingRule {
   name: string;
@@ -29,14 +30,23 @@ export interface BlockingRule {
 
 export type RefineValue = number | null | readonly number[];
 
-/** What the rules read from a record, as hashes and numbers, computed once per record. */
+/** Hashes of one name (shared by every record with that name: names repeat a lot). */
+export interface NameHashes {
+  /** Of the canonical tokens. */
+  readonly canonical: readonly number[];
+  /** Of the first two letters of each canonical token. */
+  readonly initials: readonly number[];
+  /** Of the phonetic codes. */
+  readonly phonetic: readonly number[];
+}
+
+/**
+ * What the rules read from a record, as hashes and numbers, computed once per record. Kept small: a
+ * million of these are alive during blocking, and allocation is what costs most at that scale.
+ */
 export interface BlockingFeatures {
-  /** Hashes of the canonical name tokens, given and family together, distinct. */
-  names: number[];
-  /** Hashes of the phonetic codes of the names, distinct. */
-  phonetic: number[];
-  /** Hashes of given/family token pairs, one written whole and the other by its first two letters. */
-  nameWithInitials: number[];
+  given: NameHashes;
+  family: NameHashes;
   birthDate: number | null;
   birthYear: number | null;
   /** Whether the year is only a year (no day and month): such years count for the years either side. */
@@ -64,7 +74,8 @@ function finish(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  // 30 bits: small integers stay unboxed in V8, where 32-bit values would allocate a heap number each.
+  return h >>> 2;
 }
 
 function hashString(text: string, seed = 0x2545f491): number {
@@ -89,21 +100,30 @@ const key2 = (a: number, b: number): number => finish(mix(mix(0x1b873593, a), b)
 /** The key of an unordered pair of hashes. */
 const pairKey = (a: number, b: number): number => (a < b ? key2(a, b) : key2(b, a));
 
-function distinct(values: number[]): number[] {
-  return values.length < 2 ? values : [...new Set(values)];
+const NO_NAME: NameHashes = { canonical: [], initials: [], phonetic: [] };
+const nameHashes = new Map<number, NameHashes>();
+
+function hashesOf(keys: NameKeys): NameHashes {
+  if (keys.tokens.length === 0) return NO_NAME;
+  const compute = (): NameHashes => ({
+    canonical: keys.canonical.map(hashOf),
+    initials: keys.canonical.map((t) => hashOf(t.slice(0, 2))),
+    phonetic: keys.phonetic.map(hashOf),
+  });
+  if (keys.id === undefined) return compute();
+  let hashes = nameHashes.get(keys.id);
+  if (hashes === undefined) {
+    if (nameHashes.size >= 500_000) nameHashes.clear();
+    hashes = compute();
+    nameHashes.set(keys.id, hashes);
+  }
+  return hashes;
 }
 
 export function blockingFeatures(r: PreparedRecord): BlockingFeatures {
-  const names = distinct([...r.given.canonical, ...r.family.canonical].map(hashOf));
-  const phonetic = distinct([...r.given.phonetic, ...r.family.phonetic].map(hashOf));
-  const nameWithInitials: number[] = [];
-  for (const g of r.given.canonical) {
-    for (const f of r.family.canonical) nameWithInitials.push(key2(hashOf(f), hashOf(g.slice(0, 2))), key2(hashOf(g), hashOf(f.slice(0, 2))));
-  }
   return {
-    names,
-    phonetic,
-    nameWithInitials: distinct(nameWithInitials),
+    given: hashesOf(r.given),
+    family: hashesOf(r.family),
     birthDate: r.birth?.dateText ? hashOf(r.birth.dateText) : null,
     birthYear: r.record.birthYear,
     yearOnly: r.birth?.dateText == null,
@@ -115,13 +135,28 @@ export function blockingFeatures(r: PreparedRecord): BlockingFeatures {
   };
 }
 
-function emitPairs(values: readonly number[], emit: (key: number) => void): void {
-  for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) emit(pairKey(values[i] as number, values[j] as number));
+/** Every pair of values from a and b together (given and family name tokens, in any field). */
+function emitPairs(a: readonly number[], b: readonly number[], emit: (key: number) => void): void {
+  const n = a.length + b.length;
+  for (let i = 0; i < n; i++) {
+    const x = (i < a.length ? a[i] : b[i - a.length]) as number;
+    for (let j = i + 1; j < n; j++) {
+      const y = (j < a.length ? a[j] : b[j - a.length]) as number;
+      if (x !== y) emit(pairKey(x, y));
+    }
+  }
 }
 
-/** The text with one character left out, for each position: two strings one character apart share one. */
+/**
+ * The text with one character left out, for each position (the position is part of the key): two
+ * strings one character apart share one. Hashed without building the shortened strings.
+ */
 function emitDeletions(text: string, emit: (key: number) => void): void {
-  for (let i = 0; i < text.length; i++) emit(hashString(`${text.slice(0, i)}_${text.slice(i + 1)}`));
+  for (let skip = 0; skip < text.length; skip++) {
+    let h = mix(0x5bd1e995, skip);
+    for (let i = 0; i < text.length; i++) if (i !== skip) h = mix(h, text.charCodeAt(i));
+    emit(finish(mix(h, text.length)));
+  }
 }
 
 /**
@@ -154,14 +189,16 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
     refine: [byRegion, byDistrict],
   },
   // Both names, in any order and field, whatever the birth date (missing or mistyped years).
-  { name: 'name pair', keys: (r, emit) => emitPairs(r.names, emit), refine: [byRegion, byYear, byDistrict] },
+  { name: 'name pair', keys: (r, emit) => emitPairs(r.given.canonical, r.family.canonical, emit), refine: [byRegion, byYear, byDistrict] },
   // Sounds alike: phonetic codes of the names, pairwise.
-  { name: 'phonetic pair', keys: (r, emit) => emitPairs(r.phonetic, emit), refine: [byRegion, byYear, byDistrict] },
+  { name: 'phonetic pair', keys: (r, emit) => emitPairs(r.given.phonetic, r.family.phonetic, emit), refine: [byRegion, byYear, byDistrict] },
   // Any name token with the home area: the same person's other name or date may be mistyped.
   {
     name: 'name token + area',
     keys: (r, emit) => {
-      if (r.area !== null) for (const t of r.names) emit(key2(t, r.area));
+      if (r.area === null) return;
+      for (const t of r.given.canonical) emit(key2(t, r.area));
+      for (const t of r.family.canonical) emit(key2(t, r.area));
     },
     refine: [byYear],
   },
@@ -169,7 +206,13 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
   {
     name: 'name + other initials',
     keys: (r, emit) => {
-      for (const k of r.nameWithInitials) emit(k);
+      const { given, family } = r;
+      for (let g = 0; g < given.canonical.length; g++) {
+        for (let f = 0; f < family.canonical.length; f++) {
+          emit(key2(family.canonical[f] as number, given.initials[g] as number));
+          emit(key2(given.canonical[g] as number, family.initials[f] as number));
+        }
+      }
     },
     refine: [byRegion, byYear, byDistrict],
   },
@@ -230,9 +273,11 @@ export class CandidatePairs {
     this.stats = rules.map((rule) => {
       const stat: BlockingStats = { rule: rule.name, blocks: 0, refinedBlocks: 0, skippedBlocks: 0, pairs: 0 };
       keys.clear();
-      features.forEach((f, i) => rule.keys(f, (key) => keys.add(key, i)));
+      let owner = 0;
+      const emit = (key: number): void => keys.add(key, owner);
+      for (; owner < features.length; owner++) rule.keys(features[owner] as BlockingFeatures, emit);
       const refine = rule.refine ?? [];
-      const visit = (block: number[], depth: number): void => {
+      const visit = (block: ArrayLike<number>, depth: number): void => {
         if (block.length < 2) return;
         if (block.length <= maxBlock) {
           stat.blocks += 1;
@@ -247,7 +292,8 @@ export class CandidatePairs {
         }
         stat.refinedBlocks += 1;
         const parts = new Map<number, number[]>();
-        for (const i of block) {
+        for (let k = 0; k < block.length; k++) {
+          const i = block[k] as number;
           const value = attribute(features[i] as BlockingFeatures);
           if (value === null) continue;
           for (const v of typeof value === 'number' ? [value] : value) {
@@ -322,21 +368,35 @@ class KeyBuffer {
     this.owners[this.length++] = owner;
   }
 
-  /** Calls `visit` with the records of each key shared by at least two of them (each record once). */
-  forEachBlock(visit: (block: number[]) => void): void {
+  /**
+   * Calls `visit` with the records of each key shared by at least two of them, each record once, in
+   * increasing order. The block is a view valid only during the call.
+   */
+  forEachBlock(visit: (block: Uint32Array) => void): void {
     const n = this.length;
     const order = radixOrder(this.keys.subarray(0, n));
+    const sortedKeys = new Uint32Array(n);
+    const owners = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      const at = order[k] as number;
+      sortedKeys[k] = this.keys[at] as number;
+      owners[k] = this.owners[at] as number;
+    }
     let start = 0;
     while (start < n) {
-      const key = this.keys[order[start] as number];
+      const key = sortedKeys[start];
+      // Records were added in increasing order and the sort is stable: a block's records are in
+      // increasing order, and a record that gave the same key twice appears twice in a row.
       let end = start + 1;
-      while (end < n && this.keys[order[end] as number] === key) end++;
+      let repeated = false;
+      while (end < n && sortedKeys[end] === key) {
+        if (owners[end] === owners[end - 1]) repeated = true;
+        end++;
+      }
       if (end - start >= 2) {
-        const block: number[] = [];
-        for (let k = start; k < end; k++) block.push(this.owners[order[k] as number] as number);
-        // Entries of one record come in the order they were added: a repeated key is adjacent.
-        const distinctOwners = block.filter((owner, k) => k === 0 || owner !== block[k - 1]);
-        if (distinctOwners.length >= 2) visit(distinctOwners);
+        let block = owners.subarray(start, end);
+        if (repeated) block = block.filter((owner, k) => k === 0 || owner !== block[k - 1]);
+        if (block.length >= 2) visit(block);
       }
       start = end;
     }
@@ -372,7 +432,7 @@ class PairBuffer {
   private data = new Float64Array(1 << 16);
   private length = 0;
 
-  addBlock(block: readonly number[]): void {
+  addBlock(block: ArrayLike<number>): void {
     const needed = this.length + (block.length * (block.length - 1)) / 2;
     if (needed > this.data.length) {
       const bigger = new Float64Array(Math.max(needed, this.data.length * 2));

@@ -2,7 +2,7 @@ import { createRandom } from '../demo/random.ts';
 import { CandidatePairs, type BlockingOptions, type BlockingStats } from './blocking.ts';
 import { compareRecords, type CompareOptions } from './compare-records.ts';
 import type { Comparison } from './levels.ts';
-import { estimateParameters, initialParameters, scorePair, termFrequencies, type ModelParameters, type PairScore } from './model/fellegi-sunter.ts';
+import { estimateParameters, initialParameters, matchProbability, scorePair, termFrequencies, type ModelParameters, type PairScore } from './model/fellegi-sunter.ts';
 import { nameValue } from './names/compare-names.ts';
 import type { PersonRecord } from './person-record.ts';
 import { prepareRecord, type PreparedRecord } from './prepared-record.ts';
@@ -93,8 +93,9 @@ export function findDuplicates(records: readonly PersonRecord[], options: FindOp
   const pairs: MatchedPair[] = [];
   let k = 0;
   blocks.forEach((i, j) => {
-    const score = scorePair(compare(i, j), parameters, tf);
-    if (score.probability >= threshold) {
+    const comparison = compare(i, j);
+    if (matchProbability(comparison, parameters, tf) >= threshold) {
+      const score = scorePair(comparison, parameters, tf);
       pairs.push({ a: (prepared[i] as PreparedRecord).record.id, b: (prepared[j] as PreparedRecord).record.id, probability: score.probability, score });
     }
     if (++k % 100_000 === 0) options.onProgress?.('scoring', k, count);

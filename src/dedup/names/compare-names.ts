@@ -44,8 +44,17 @@ function rank(c: FieldComparison): number {
  * order of writing does not matter, joined with a space. Build frequency tables with this function.
  */
 export function nameValue(keys: NameKeys): string {
-  return [...keys.canonical].sort().join(' ');
+  if (keys.id === undefined) return [...keys.canonical].sort().join(' ');
+  let value = nameValues.get(keys.id);
+  if (value === undefined) {
+    if (nameValues.size >= 500_000) nameValues.clear();
+    value = [...keys.canonical].sort().join(' ');
+    nameValues.set(keys.id, value);
+  }
+  return value;
 }
+
+const nameValues = new Map<number, string>();
 
 function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
