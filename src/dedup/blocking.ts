@@ -324,9 +324,14 @@ export class CandidatePairs {
 
   /** The k-th candidate pair. */
   pairAt(k: number): [number, number] {
-    const code = this.codes[k] as number;
-    const i = Math.floor(code / SHIFT);
-    return [i, code - i * SHIFT];
+    return pairOfCode(this.codes[k] as number);
+  }
+
+  /** The sorted pair codes in memory that worker threads can read without a copy each. */
+  sharedCodes(): Float64Array {
+    const shared = new Float64Array(new SharedArrayBuffer(this.codes.byteLength));
+    shared.set(this.codes);
+    return shared;
   }
 
   /** Whether blocking makes (i, j) a candidate pair (binary search). */
@@ -343,6 +348,12 @@ export class CandidatePairs {
     }
     return false;
   }
+}
+
+/** The pair (i, j) that a code of CandidatePairs stands for. */
+export function pairOfCode(code: number): [number, number] {
+  const i = Math.floor(code / SHIFT);
+  return [i, code - i * SHIFT];
 }
 
 /** (key, record) entries of one rule, grouped into blocks by a radix sort on the key. */

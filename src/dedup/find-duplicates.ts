@@ -2,7 +2,16 @@ import { createRandom } from '../demo/random.ts';
 import { CandidatePairs, type BlockingOptions, type BlockingStats } from './blocking.ts';
 import { compareRecords, type CompareOptions } from './compare-records.ts';
 import type { Comparison } from './levels.ts';
-import { estimateParameters, initialParameters, matchProbability, scorePair, termFrequencies, type ModelParameters, type PairScore } from './model/fellegi-sunter.ts';
+import {
+  estimateParameters,
+  initialParameters,
+  matchProbability,
+  scorePair,
+  termFrequencies,
+  type ModelParameters,
+  type PairScore,
+  type TermFrequencyLookups,
+} from './model/fellegi-sunter.ts';
 import { nameValue } from './names/compare-names.ts';
 import type { PersonRecord } from './person-record.ts';
 import { prepareRecord, type PreparedRecord } from './prepared-record.ts';
@@ -39,27 +48,35 @@ const RANDOM_OTHERS = 200_000;
 
 export const DEFAULT_THRESHOLD = 0.5;
 
+/** Everything decided before scoring: the prepared records, their candidate pairs, the model. */
+export interface DuplicatePlan {
+  prepared: PreparedRecord[];
+  blocks: CandidatePairs;
+  tf: TermFrequencyLookups;
+  parameters: ModelParameters;
+}
+
+/** Frequency of each name among the records (for term-frequency adjustment). */
+export function nameFrequencies(prepared: readonly PreparedRecord[]): TermFrequencyLookups {
+  return {
+    givenName: termFrequencies(prepared.filter((p) => p.given.canonical.length > 0).map((p) => nameValue(p.given))),
+    familyName: termFrequencies(prepared.filter((p) => p.family.canonical.length > 0).map((p) => nameValue(p.family))),
+  };
+}
+
 /**
- * Finds the pairs of records that are the same person: blocking, comparison field by field, a
- * Fellegi-Sunter model whose m, u and prior are estimated by EM over every pair of the data (candidate
- * pairs plus a weighted random sample of the others), term-frequency adjustment of names, and a
- * probability threshold. Every reported pair carries its field-by-field explanation.
+ * Prepares, blocks and estimates the model (EM over every pair of the data: a sample of the candidate
+ * pairs plus a weighted random sample of the others), unless parameters are given.
  */
-export function findDuplicates(records: readonly PersonRecord[], options: FindOptions = {}): FindResult {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+export function planDuplicates(records: readonly PersonRecord[], options: FindOptions = {}): DuplicatePlan {
   const generator = createRandom(options.seed ?? 1);
   const random = () => generator.next();
   const prepared: PreparedRecord[] = records.map((r) => prepareRecord(r, options.ancestorsOf));
   options.onProgress?.('blocking', 0, records.length);
   const blocks = new CandidatePairs(prepared, options);
   const count = blocks.size;
-
   const compare = (i: number, j: number): Comparison => compareRecords(prepared[i] as PreparedRecord, prepared[j] as PreparedRecord, options);
-
-  const tf = {
-    givenName: termFrequencies(prepared.filter((p) => p.given.canonical.length > 0).map((p) => nameValue(p.given))),
-    familyName: termFrequencies(prepared.filter((p) => p.family.canonical.length > 0).map((p) => nameValue(p.family))),
-  };
+  const tf = nameFrequencies(prepared);
 
   let parameters = options.parameters;
   if (!parameters) {
@@ -89,17 +106,47 @@ export function findDuplicates(records: readonly PersonRecord[], options: FindOp
     options.onProgress?.('estimating', 0, comparisons.length);
     parameters = estimateParameters(comparisons, { initial: initialParameters(comparisons, { weights }), weights });
   }
+  return { prepared, blocks, tf, parameters };
+}
 
+/**
+ * Scores candidate pairs `from` to `to` (positions in the sorted candidate list) and keeps those at or
+ * above the threshold, each with its field-by-field explanation.
+ */
+export function scoreCandidates(
+  prepared: readonly PreparedRecord[],
+  pairAt: (k: number) => readonly [number, number],
+  range: { from: number; to: number },
+  model: { parameters: ModelParameters; tf: TermFrequencyLookups; threshold: number },
+  options: CompareOptions,
+  onProgress?: (done: number) => void,
+): MatchedPair[] {
   const pairs: MatchedPair[] = [];
-  let k = 0;
-  blocks.forEach((i, j) => {
-    const comparison = compare(i, j);
-    if (matchProbability(comparison, parameters, tf) >= threshold) {
-      const score = scorePair(comparison, parameters, tf);
-      pairs.push({ a: (prepared[i] as PreparedRecord).record.id, b: (prepared[j] as PreparedRecord).record.id, probability: score.probability, score });
+  for (let k = range.from; k < range.to; k++) {
+    const [i, j] = pairAt(k);
+    const a = prepared[i] as PreparedRecord;
+    const b = prepared[j] as PreparedRecord;
+    const comparison = compareRecords(a, b, options);
+    if (matchProbability(comparison, model.parameters, model.tf) >= model.threshold) {
+      const score = scorePair(comparison, model.parameters, model.tf);
+      pairs.push({ a: a.record.id, b: b.record.id, probability: score.probability, score });
     }
-    if (++k % 100_000 === 0) options.onProgress?.('scoring', k, count);
-  });
+    if ((k - range.from + 1) % 100_000 === 0) onProgress?.(k - range.from + 1);
+  }
+  return pairs;
+}
+
+/**
+ * Finds the pairs of records that are the same person: blocking, comparison field by field, a
+ * Fellegi-Sunter model whose m, u and prior are estimated by EM over every pair of the data (candidate
+ * pairs plus a weighted random sample of the others), term-frequency adjustment of names, and a
+ * probability threshold. Every reported pair carries its field-by-field explanation.
+ */
+export function findDuplicates(records: readonly PersonRecord[], options: FindOptions = {}): FindResult {
+  const plan = planDuplicates(records, options);
+  const count = plan.blocks.size;
+  const model = { parameters: plan.parameters, tf: plan.tf, threshold: options.threshold ?? DEFAULT_THRESHOLD };
+  const pairs = scoreCandidates(plan.prepared, (k) => plan.blocks.pairAt(k), { from: 0, to: count }, model, options, (done) => options.onProgress?.('scoring', done, count));
   options.onProgress?.('scoring', count, count);
-  return { pairs, candidatePairs: count, blocking: blocks.stats, parameters };
+  return { pairs, candidatePairs: count, blocking: plan.blocks.stats, parameters: plan.parameters };
 }
