@@ -41,8 +41,11 @@ export function parseBirth(fields: BirthFields): ParsedBirth | null {
  *   another month, same month and day with the year one typo away (one digit, or two adjacent digits
  *   swapped: 1956/1965), or the two YYYYMMDD strings one typo apart (a transposition across parts,
  *   19450603 vs 19405603).
- * - `same_year`: same year otherwise, including when one side (or both) has only a year.
- * - `year_within_1`: years one apart (ages given in different years, or a year-end birthday).
+ * - `same_year`: same year, and one side (or both) has only a year.
+ * - `year_within_1`: years one apart, and one side (or both) has only a year (ages given in
+ *   different years, or a year-end birthday).
+ * - `dates_differ`: both full dates known, years at most one apart, and neither the same day nor the
+ *   same month: where a year alone says nothing against a match, two whole dates this far apart do.
  * - `different`.
  * - `missing`: either side has neither a date nor a year, so there is nothing to compare.
  */
@@ -68,7 +71,8 @@ function birthLevel(x: ParsedBirth, y: ParsedBirth): BirthLevel {
     if (sameMonth && sameDay && isOneSubstitutionOrTransposition(x.yearText, y.yearText)) return 'one_part_off';
     if (isOneSubstitutionOrTransposition(x.dateText, y.dateText)) return 'one_part_off';
   }
-  if (sameYear) return 'same_year';
-  if (Math.abs(x.year - y.year) === 1) return 'year_within_1';
-  return 'different';
+  const close = sameYear || Math.abs(x.year - y.year) === 1;
+  if (!close) return 'different';
+  if (x.dateText !== null && y.dateText !== null) return 'dates_differ';
+  return sameYear ? 'same_year' : 'year_within_1';
 }
