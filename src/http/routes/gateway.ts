@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { africasTalkingRequest, fromAfricasTalking, toAfricasTalking } from '../../messaging/ussd-africastalking.ts';
 import { handleInboundSms } from '../../services/messaging/handle-inbound-sms.ts';
+import { handleUssd } from '../../services/messaging/handle-ussd.ts';
 import type { MessagingDeps } from '../../services/messaging/messaging-deps.ts';
 import type { RouteDeps } from '../build-server.ts';
 import { sendProblem } from '../problem.ts';
@@ -35,7 +37,7 @@ const dlrQuery = z
   })
   .strict();
 
-/** Callbacks of Kannel (inbound SMS, delivery reports). Registered only when messaging is configured. */
+/** Callbacks of Kannel (inbound SMS, delivery reports) and of the USSD aggregator. Registered only when messaging is configured. */
 export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDeps, done: () => void): void {
   const { messaging } = deps;
   const expected = Buffer.from(deps.gatewayToken, 'utf8');
@@ -71,6 +73,23 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDeps, done
       const query = request.query as z.infer<typeof dlrQuery>;
       await messaging.outbox.applyDeliveryReport(messaging.database, query.id, query.status, messaging.clock());
       return reply.code(200).type('text/plain').send('');
+    },
+  );
+
+  // Aggregators post HTML forms; parsed here only, for these routes.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8 * 1024 }, (_request, body, parsed) => {
+    parsed(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
+  });
+  app.post(
+    '/api/v1/gateway/ussd/africastalking',
+    {
+      schema: { tags: ['gateway'], summary: "USSD session step (Africa's Talking callback)", body: africasTalkingRequest, querystring: z.object({ token: z.string().max(200) }).strict() },
+      config: { permission: 'gateway.callback' },
+      preHandler: guard,
+    },
+    async (request, reply) => {
+      const answer = await handleUssd(messaging, fromAfricasTalking(request.body as z.infer<typeof africasTalkingRequest>));
+      return reply.code(200).type('text/plain; charset=utf-8').send(toAfricasTalking(answer));
     },
   );
   done();
