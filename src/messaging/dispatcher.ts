@@ -46,6 +46,9 @@ export class Dispatcher {
   private tokens: number;
   private lastRefill: number;
   private pauseUntil = 0;
+  /** Results of the previous batch being written while the next one is sent (at most one at a time). */
+  private recording: Promise<void> = Promise.resolve();
+  private recordError: Error | null = null;
   private readonly batchSize: number;
 
   constructor(
@@ -69,6 +72,7 @@ export class Dispatcher {
     this.running = false;
     this.nudge();
     await this.loop;
+    await this.recording;
     this.loop = null;
   }
 
@@ -83,7 +87,7 @@ export class Dispatcher {
     while (this.running) {
       let sent = 0;
       try {
-        if (Date.now() >= this.pauseUntil) sent = await this.runOnce();
+        if (Date.now() >= this.pauseUntil) sent = await this.runOnce({ background: true });
       } catch (error) {
         this.deps.onError?.(error);
       }
@@ -105,9 +109,18 @@ export class Dispatcher {
     });
   }
 
-  /** Claims one batch, sends it, records the results. Returns how many messages were claimed. */
-  async runOnce(): Promise<number> {
+  /**
+   * Claims one batch, sends it and records the results. With `background`, the results are written
+   * while the next batch is claimed and sent (at most one write in flight). Returns how many messages
+   * were claimed.
+   */
+  async runOnce(options: { background?: boolean } = {}): Promise<number> {
     const { database, outbox, gateway, clock } = this.deps;
+    if (this.recordError !== null) {
+      const error = this.recordError;
+      this.recordError = null;
+      throw error;
+    }
     const batch = await outbox.claim(database, this.owner, clock(), this.batchSize, this.options.leaseMs);
     if (batch.length === 0) return 0;
     const results: Array<{ message: ClaimedSms; result: SendResult }> = [];
@@ -129,7 +142,20 @@ export class Dispatcher {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, batch.length) }, worker));
-    await outbox.record(database, this.owner, results, clock(), (attempts) => retryDelay(attempts, this.options.retryMaxMs));
+    // The next batch is claimed and sent while these results are written; a crash before they are
+    // written leaves the messages leased, which the lease and the delivery reports settle.
+    const previous = this.recording;
+    this.recording = previous
+      .then(() => outbox.record(database, this.owner, results, clock(), (attempts) => retryDelay(attempts, this.options.retryMaxMs)))
+      .catch((error: unknown) => {
+        this.recordError = error instanceof Error ? error : new Error(String(error));
+      });
+    await (options.background && !gatewayDown ? previous : this.recording);
+    if (this.recordError !== null && !options.background) {
+      const error = this.recordError;
+      this.recordError = null;
+      throw error;
+    }
     if (gatewayDown) {
       const attempts = Math.max(...results.filter((r) => r.result.kind === 'unavailable').map((r) => r.message.attempts));
       this.pauseUntil = Date.now() + retryDelay(attempts, this.options.retryMaxMs);
