@@ -116,11 +116,8 @@ export class Dispatcher {
    */
   async runOnce(options: { background?: boolean } = {}): Promise<number> {
     const { database, outbox, gateway, clock } = this.deps;
-    if (this.recordError !== null) {
-      const error = this.recordError;
-      this.recordError = null;
-      throw error;
-    }
+    const earlier = this.takeRecordError();
+    if (earlier) throw earlier;
     const batch = await outbox.claim(database, this.owner, clock(), this.batchSize, this.options.leaseMs);
     if (batch.length === 0) return 0;
     const results: Array<{ message: ClaimedSms; result: SendResult }> = [];
@@ -151,16 +148,21 @@ export class Dispatcher {
         this.recordError = error instanceof Error ? error : new Error(String(error));
       });
     await (options.background && !gatewayDown ? previous : this.recording);
-    if (this.recordError !== null && !options.background) {
-      const error = this.recordError;
-      this.recordError = null;
-      throw error;
+    if (!options.background) {
+      const error = this.takeRecordError();
+      if (error) throw error;
     }
     if (gatewayDown) {
       const attempts = Math.max(...results.filter((r) => r.result.kind === 'unavailable').map((r) => r.message.attempts));
       this.pauseUntil = Date.now() + retryDelay(attempts, this.options.retryMaxMs);
     }
     return batch.length;
+  }
+
+  private takeRecordError(): Error | null {
+    const error = this.recordError;
+    this.recordError = null;
+    return error;
   }
 
   /** Token bucket: waits until `parts` may go without exceeding the rate. */
