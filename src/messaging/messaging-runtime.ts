@@ -40,10 +40,16 @@ export function startMessaging(ctx: AppContext, config: MessagingConfig, options
     );
     dispatcher.start();
   }
+  // Unfinished conversations hold answers (names, birth years): delete them once expired.
+  const purge = setInterval(() => {
+    deps.database.write((trx) => deps.conversations.purgeExpired(trx, ctx.clock())).catch((error: unknown) => options.onError?.(error));
+  }, 60_000);
+  purge.unref();
   return {
     deps,
     dispatcher,
     async stop() {
+      clearInterval(purge);
       await dispatcher?.stop();
       gateway?.close();
     },
