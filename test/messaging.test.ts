@@ -50,6 +50,9 @@ describeEachDatabase('SMS conversation and outbox (without a gateway)', (factory
     const volunteer = id ? await ctx.volunteers.get(ctx.database.db, id) : null;
     expect(volunteer).toMatchObject({ givenName: 'Aminatou', familyName: 'Moussa', birthYear: 1994, channel: 'sms', roles: ['logistics', 'medical'], consent: { capturedBy: 'self', language: 'fr' } });
     expect(last?.body).toContain(volunteer?.reference ?? 'missing');
+    // Asking to register again is answered at once.
+    await send(phone, 'INSCRIPTION');
+    expect((await outboxFor(deps, phone)).at(-1)?.body).toBe(`Ce numéro est déjà inscrit (référence ${volunteer?.reference}). Rien de plus n'a été enregistré.`);
     // The conversation is over and its answers are gone.
     expect(await ctx.database.db.selectFrom('conversations').selectAll().execute()).toEqual([]);
   });

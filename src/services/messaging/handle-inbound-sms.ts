@@ -83,6 +83,19 @@ async function handleOnce(deps: MessagingDeps, message: InboundSms, phone: strin
     return;
   }
 
+  if (keyword?.kind === 'register') {
+    // Already registered: say so at once rather than after every question.
+    const id = await deps.volunteers.phoneTakenBy(deps.database.db, phone);
+    const volunteer = id ? await deps.volunteers.get(deps.database.db, id) : null;
+    if (volunteer && volunteer.status !== 'withdrawn') {
+      await deps.database.write(async (trx) => {
+        await inbound(trx, 'already_registered');
+        if (current) await deps.conversations.remove(trx, key, current.version);
+        await reply(trx, smsText('already_registered', keyword.language, { reference: volunteer.reference }));
+      });
+      return;
+    }
+  }
   const cctx: ConversationContext = { drive: deps.drive, now, channel: 'sms', ttlMs: deps.settings.conversationTtlMs };
   let turn: Turn;
   if (keyword?.kind === 'register') turn = startRegistration(keyword.language, cctx);
