@@ -18,10 +18,12 @@ export const ACTIONS = [
   'device.enrol',
   'auth.sign_in',
   'auth.self',
+  /** Callbacks of the SMS gateway and the USSD aggregator, which prove themselves with a shared token (checked by the route). */
+  'gateway.callback',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const PUBLIC_ACTIONS: ReadonlySet<Action> = new Set(['health.read', 'registration.submit', 'device.enrol', 'auth.sign_in']);
+const PUBLIC_ACTIONS: ReadonlySet<Action> = new Set(['health.read', 'registration.submit', 'device.enrol', 'auth.sign_in', 'gateway.callback']);
 
 const STAFF_ACTIONS: Record<StaffRole, ReadonlySet<Action>> = {
   admin: new Set(['registration.submit', 'registration.sync', 'volunteer.read', 'volunteer.update', 'volunteer.withdraw', 'stats.read', 'audit.read', 'user.manage', 'device.manage']),
