@@ -7,6 +7,7 @@ import { statsCommand } from './commands/stats.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { dedupCommand } from './commands/dedup.ts';
 import { dedupFileCommand } from './commands/dedup-file.ts';
+import { importCommand } from './commands/import.ts';
 import {
   deviceEnrollCommand,
   deviceListCommand,
@@ -30,7 +31,9 @@ interface Command {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run: (values: CommandValues, io: CommandIo) => Promise<number>;
+  run: (values: CommandValues, io: CommandIo, positionals: readonly string[]) => Promise<number>;
+  /** Takes file names after the options (muster import FILE). */
+  positionals?: boolean;
 }
 
 const dataOption = { data: { type: 'string' }, drive: { type: 'string' } } as const;
@@ -87,6 +90,22 @@ const COMMANDS: Record<string, Command> = {
     options: { input: { type: 'string' }, 'id-column': { type: 'string' }, columns: { type: 'string' }, out: { type: 'string' }, threshold: { type: 'string' } },
     run: dedupFileCommand,
   },
+  import: {
+    summary: 'import a typed-up paper list (same rules as every channel; resumable; report of refusals)',
+    usage: 'import FILE.csv|xlsx (--mapping M.json [--save-profile NAME] | --profile NAME) [--dry-run] [--report OUT.csv] [--full-report] [--lang fr|en|ha]',
+    options: {
+      ...dataOption,
+      mapping: { type: 'string' },
+      profile: { type: 'string' },
+      'save-profile': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      report: { type: 'string' },
+      'full-report': { type: 'boolean' },
+      lang: { type: 'string' },
+    },
+    positionals: true,
+    run: importCommand,
+  },
   'audit verify': { summary: 'check the audit chain and its signed checkpoints', usage: 'audit verify', options: dataOption, run: auditVerifyCommand },
 };
 
@@ -109,14 +128,17 @@ export async function main(argv: string[], io: CommandIo = { out: (l) => console
     return 2;
   }
   let values: CommandValues;
+  let positionals: string[];
   try {
-    values = parseArgs({ args: argv.slice(name.split(' ').length), options: command.options, strict: true, allowPositionals: false }).values as CommandValues;
+    const parsed = parseArgs({ args: argv.slice(name.split(' ').length), options: command.options, strict: true, allowPositionals: command.positionals === true });
+    values = parsed.values as CommandValues;
+    positionals = parsed.positionals;
   } catch (error) {
     io.err(`${(error as Error).message}\nusage: muster ${command.usage}`);
     return 2;
   }
   try {
-    return await command.run(values, io);
+    return await command.run(values, io, positionals);
   } catch (error) {
     io.err(`muster ${name}: ${(error as Error).message}`);
     return 1;

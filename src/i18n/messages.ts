@@ -70,6 +70,35 @@ export const MESSAGES = {
   enrolment_failed: { fr: "Code d'enrôlement inconnu, expiré ou déjà utilisé.", en: 'Enrolment code unknown, expired or already used.', ha: 'Ba a san lambar rajistar na\'ura ba, ko ta ƙare, ko an riga an yi amfani da ita.' },
   already_exists: { fr: 'Existe déjà.', en: 'Already exists.', ha: 'Ya riga ya kasance.' },
 
+  // Imports of paper lists.
+  consent_missing: { fr: "Le consentement n'est pas coché sur le formulaire papier : rien n'a été enregistré.", en: 'Consent is not ticked on the paper form: nothing was stored.', ha: 'Ba a yi alamar yarda a takardar ba: ba a ajiye komai ba.' },
+  column_not_found: { fr: 'Colonne absente du fichier : {value}.', en: 'Column not in the file: {value}.', ha: 'Babu wannan ginshiƙi a fayil ɗin: {value}.' },
+  column_required: { fr: 'Indiquez la colonne (ou la valeur pour tout le fichier) de ce champ.', en: 'Give the column (or a value for the whole file) for this field.', ha: 'Ba da ginshiƙi (ko ƙima ga dukan fayil) na wannan filin.' },
+  birth_column_required: { fr: "Indiquez la colonne de la date de naissance, de l'année de naissance ou de l'âge.", en: 'Give the column of the date of birth, the birth year or the age.', ha: 'Ba da ginshiƙin ranar haihuwa, shekarar haihuwa ko shekaru.' },
+  same_as_row: { fr: 'Même personne que la ligne {row} de ce fichier.', en: 'Same person as row {row} of this file.', ha: 'Mutum ɗaya ne da layi na {row} a wannan fayil.' },
+  area_out_of_scope: { fr: 'Zone hors de votre périmètre : {value}.', en: 'Area outside your scope: {value}.', ha: 'Yankin ya wuce ikonka: {value}.' },
+  import_file_type: { fr: 'Le fichier doit être au format CSV ou XLSX.', en: 'The file must be CSV or XLSX.', ha: 'Fayil dole ya zama CSV ko XLSX.' },
+  report_row: { fr: 'ligne', en: 'row', ha: 'layi' },
+  report_outcome: { fr: 'résultat', en: 'outcome', ha: 'sakamako' },
+  report_reference: { fr: 'référence', en: 'reference', ha: 'lambar shaida' },
+  report_field: { fr: 'champ', en: 'field', ha: 'fili' },
+  report_reason: { fr: 'motif', en: 'reason', ha: 'dalili' },
+  import_outcome_created: { fr: 'créé', en: 'created', ha: 'an ƙirƙira' },
+  import_outcome_review: { fr: 'créé, doublon possible à vérifier', en: 'created, possible duplicate to review', ha: 'an ƙirƙira, mai yiwuwa kwafi ne, a duba' },
+  import_outcome_matched: { fr: 'déjà inscrit', en: 'already registered', ha: 'an riga an yi rajista' },
+  import_outcome_refused: { fr: 'refusé', en: 'refused', ha: 'an ƙi' },
+
+  // Exports.
+  fresh_sign_in_required: { fr: 'Reconnectez-vous (mot de passe et code) avant cette action : votre connexion date de plus de {minutes} minutes.', en: 'Sign in again (password and code) before this action: your sign-in is more than {minutes} minutes old.', ha: 'Sake shiga (kalmar sirri da lamba) kafin wannan aiki: shigarka ta wuce minti {minutes}.' },
+  field_not_for_purpose: { fr: "Ce champ n'est pas nécessaire pour cette finalité : {value}.", en: 'This field is not needed for this purpose: {value}.', ha: 'Ba a buƙatar wannan filin don wannan manufa: {value}.' },
+  field_not_allowed: { fr: "Vous ne pouvez pas exporter ce champ : {value}.", en: 'You may not export this field: {value}.', ha: 'Ba za ka iya fitar da wannan filin ba: {value}.' },
+  invalid_age_recipient: { fr: 'Clé publique du destinataire non valable (format age, « age1… »).', en: "Invalid recipient public key (age format, 'age1…').", ha: "Maɓallin jama'a na mai karɓa bai dace ba (tsarin age, 'age1…')." },
+  recipient_key_required: { fr: 'Le fichier est chiffré pour le destinataire : donnez sa clé publique age.', en: "The file is encrypted to the recipient: give the recipient's age public key.", ha: "Ana ɓoye fayil ɗin don mai karɓa: ba da maɓallin jama'a na age nasa." },
+  unencrypted_not_allowed: { fr: 'Cette opération interdit les exports non chiffrés.', en: 'This drive does not allow unencrypted exports.', ha: 'Wannan aiki bai yarda da fitarwa ba tare da ɓoyewa ba.' },
+  own_export_approval: { fr: "Une autre personne doit approuver votre demande d'export.", en: 'Another person must approve your export request.', ha: 'Wani mutum dabam ne zai amince da buƙatar fitarwarka.' },
+  export_state: { fr: "Impossible dans l'état actuel de l'export ({state}).", en: 'Not possible in the current state of the export ({state}).', ha: 'Ba zai yiwu ba a halin da fitarwar take ({state}).' },
+  export_expired: { fr: "Cet export a expiré : le fichier a été supprimé.", en: 'This export has expired: the file was deleted.', ha: 'Wannan fitarwa ta ƙare: an goge fayil ɗin.' },
+
   // Answers.
   registered: { fr: 'Inscription enregistrée. Votre référence : {reference}. Vous serez contacté par SMS en cas de besoin.', en: 'Registration recorded. Your reference: {reference}. You will be contacted by SMS when needed.', ha: 'An yi rajista. Lambar shaidarka: {reference}. Za a tuntuɓe ka ta SMS idan an buƙata.' },
   awaiting_review: { fr: 'Une inscription semblable existe : un coordinateur va vérifier.', en: 'A similar registration exists: a coordinator will check.', ha: 'Akwai rajista mai kama da wannan: mai kula zai duba.' },

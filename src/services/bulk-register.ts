@@ -44,7 +44,7 @@ export async function bulkRegister(deps: RegisterDeps, items: readonly BulkItem[
     });
   });
   const created = await deps.database.write(async (trx) => {
-    const count = await deps.volunteers.insertMany(trx, rows);
+    const count = (await deps.volunteers.insertMany(trx, rows)).size;
     await recordAudit(trx, { at: now.toISOString(), actor: capturedBy, action: 'volunteer.bulk_create', details: { created: count, refused: refused.length } });
     return count;
   });

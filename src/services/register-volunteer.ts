@@ -4,11 +4,14 @@ import type { FieldError } from '../domain/field-error.ts';
 import type { Channel } from '../domain/registration-input.ts';
 import { validateRegistration, type ValidRegistration } from '../domain/validate-registration.ts';
 import type { Database } from '../store/database.ts';
+import type { Transaction } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { recordAudit } from '../store/audit-pending.ts';
 import { currentDedupModel } from './dedup/dedup-model.ts';
 import { flagPossibleDuplicates, isAwaitingReview, personRecordOf } from './dedup/flag-duplicates.ts';
 import { newReference, uuidv7 } from '../store/ids.ts';
+import type { NewVolunteer } from '../store/volunteer-rows.ts';
+import type { MusterSchema } from '../store/schema.ts';
 import type { VolunteerStore } from '../store/volunteer-store.ts';
 
 export interface RegisterDeps {
@@ -28,6 +31,10 @@ export interface RegistrationSource {
   site?: string | null | undefined;
   /** Where the request came from, for the audit log. */
   ip?: string | null | undefined;
+  /** Who acts, for the audit log, when not the one who captured the consent (an import of paper forms). */
+  actor?: string | undefined;
+  /** Added to each creation's audit entry (ids and codes only, never personal data). */
+  auditDetails?: Record<string, string | number> | undefined;
 }
 
 export type RegistrationOutcome =
@@ -44,41 +51,91 @@ export type RegistrationOutcome =
  * first answer; the same client id with other content is a conflict.
  */
 export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source: RegistrationSource): Promise<RegistrationOutcome> {
-  const now = deps.clock();
-  const check = validateRegistration(raw, deps.drive, { now, channel: source.channel, maxOfflineDays: source.maxOfflineDays, site: source.site });
-  if (!check.ok) return { status: 'refused', errors: check.errors };
-  const registration = check.value;
-  const requestHash = requestFingerprint(deps.cipher, registration);
-  const id = uuidv7(now.getTime());
-  const model = await currentDedupModel(deps.database);
+  const [outcome] = await registerVolunteers(deps, [raw], source);
+  if (!outcome) throw new Error('no outcome for a registration');
+  return outcome;
+}
 
-  return deps.database.write(async (trx): Promise<RegistrationOutcome> => {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      // Insert first: most registrations are new, and the unique keys (client id, phone, ID number,
-      // reference) decide collisions atomically, on both databases, under any concurrency.
-      const reference = newReference();
-      const inserted = await deps.volunteers.insert(trx, {
-        id,
-        reference,
-        requestHash,
+/** Work done in the registrations' own transaction, after them (an import records its progress). */
+export type AfterRegistrations = (trx: Transaction<MusterSchema>, outcomes: readonly RegistrationOutcome[]) => Promise<void>;
+
+/**
+ * Registers several volunteers in one write transaction: the path of `registerVolunteer` (which calls
+ * it with one), so every rule, the duplicate check and the audit are the same; a batch only saves
+ * transactions and round trips. Outcomes come in the order of `raws`, each as `registerVolunteer`
+ * would have answered it had the registrations arrived one after the other in that order.
+ */
+export async function registerVolunteers(
+  deps: RegisterDeps,
+  raws: readonly unknown[],
+  source: RegistrationSource,
+  options: {
+    /** Who captured each one's consent, when not the same for all (paper forms collected by several agents). */
+    capturedBy?: readonly string[];
+    after?: AfterRegistrations;
+  } = {},
+): Promise<RegistrationOutcome[]> {
+  const after = options.after;
+  const now = deps.clock();
+  const at = now.toISOString();
+  const outcomes: RegistrationOutcome[] = [];
+  const pending: Array<{ index: number; row: NewVolunteer }> = [];
+  raws.forEach((raw, index) => {
+    const check = validateRegistration(raw, deps.drive, { now, channel: source.channel, maxOfflineDays: source.maxOfflineDays, site: source.site });
+    if (!check.ok) {
+      outcomes[index] = { status: 'refused', errors: check.errors };
+      return;
+    }
+    const registration = check.value;
+    pending.push({
+      index,
+      row: {
+        id: uuidv7(now.getTime()),
+        reference: newReference(),
+        requestHash: requestFingerprint(deps.cipher, registration),
         registration,
         channel: source.channel,
-        capturedBy: source.capturedBy,
-        now: now.toISOString(),
-      });
-      if (inserted) {
-        await recordAudit(trx, {
-          at: now.toISOString(),
-          actor: source.capturedBy,
-          action: 'volunteer.create',
-          details: { volunteerId: id, channel: source.channel, site: registration.site, area: registration.area },
-          ip: source.ip ?? null,
-          deviceTime: registration.recordedAt,
-        });
-        const flagged = await flagPossibleDuplicates(trx, deps, model, personRecordOf({ ...registration, id }), now.toISOString());
-        return { status: 'created', id, reference, replayed: false, awaitingReview: flagged > 0 };
-      }
+        capturedBy: options.capturedBy?.[index] ?? source.capturedBy,
+        now: at,
+      },
+    });
+  });
+  if (pending.length === 0 && !after) return outcomes;
+  const model = pending.length > 0 ? await currentDedupModel(deps.database) : null;
 
+  return deps.database.write(async (trx): Promise<RegistrationOutcome[]> => {
+    // Insert first: most registrations are new, and the unique keys (client id, phone, ID number,
+    // reference) decide collisions atomically, on both databases, under any concurrency.
+    const inserted = await deps.volunteers.insertMany(
+      trx,
+      pending.map((p) => p.row),
+    );
+    for (const { index, row } of pending) {
+      outcomes[index] = inserted.has(row.id) ? await afterInsert(trx, row) : await resolveCollision(trx, row);
+    }
+    if (after) await after(trx, outcomes);
+    return outcomes;
+  });
+
+  async function afterInsert(trx: Transaction<MusterSchema>, row: NewVolunteer): Promise<RegistrationOutcome> {
+    const registration = row.registration;
+    await recordAudit(trx, {
+      at,
+      actor: source.actor ?? row.capturedBy,
+      action: 'volunteer.create',
+      details: { volunteerId: row.id, channel: source.channel, site: registration.site, area: registration.area, ...(source.auditDetails ?? {}) },
+      ip: source.ip ?? null,
+      deviceTime: registration.recordedAt,
+    });
+    if (!model) throw new Error('duplicate model not loaded');
+    const flagged = await flagPossibleDuplicates(trx, deps, model, personRecordOf({ ...registration, id: row.id }), at);
+    return { status: 'created', id: row.id, reference: row.reference, replayed: false, awaitingReview: flagged > 0 };
+  }
+
+  /** The row was not inserted: say why, or insert it with another reference when only that collided. */
+  async function resolveCollision(trx: Transaction<MusterSchema>, row: NewVolunteer): Promise<RegistrationOutcome> {
+    const registration = row.registration;
+    for (let attempt = 0; attempt < 5; attempt++) {
       const existing = await deps.volunteers.findExisting(trx, {
         clientId: registration.clientId,
         phone: registration.phone,
@@ -86,16 +143,18 @@ export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source
       });
       const sameClient = existing.find((e) => e.matchedOn === 'clientId');
       if (sameClient) {
-        return sameClient.requestHash === requestHash
+        return sameClient.requestHash === row.requestHash
           ? { status: 'created', id: sameClient.id, reference: sameClient.reference, replayed: true, awaitingReview: await isAwaitingReview(trx, sameClient.id) }
           : { status: 'conflict' };
       }
       const other = existing[0];
       if (other) return { status: 'already_registered', id: other.id, reference: other.reference, matchedOn: other.matchedOn === 'nationalId' ? 'nationalId' : 'phone' };
       // Nothing collided on client id, phone or ID number: the random reference did (rare). Again.
+      row.reference = newReference();
+      if (await deps.volunteers.insert(trx, row)) return afterInsert(trx, row);
     }
     throw new Error('could not register after several attempts (reference collisions)');
-  });
+  }
 }
 
 /**

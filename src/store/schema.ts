@@ -1,4 +1,5 @@
 import type { AuditPendingTable, AuthFailuresTable, DedupKeysTable, DedupReviewsTable, DevicesTable, StaffSessionsTable, StaffUsersTable } from './schema-staff.ts';
+import type { ExportRequestsTable, ImportJobsTable, ImportProfilesTable, ImportRowsTable } from './schema-io.ts';
 
 /**
  * Tables as the application sees them. Times are ISO 8601 UTC text (sortable, identical in SQLite and
@@ -84,5 +85,9 @@ export interface MusterSchema {
   audit_pending: AuditPendingTable;
   dedup_keys: DedupKeysTable;
   dedup_reviews: DedupReviewsTable;
+  import_profiles: ImportProfilesTable;
+  import_jobs: ImportJobsTable;
+  import_rows: ImportRowsTable;
+  export_requests: ExportRequestsTable;
 }
 

@@ -80,9 +80,12 @@ export function createVolunteerStore(cipher: FieldCipher) {
     return true;
   }
 
-  /** Inserts many volunteers at once (demo data, imports); those colliding with existing ones are skipped. */
-  async function insertMany(db: Executor, volunteers: NewVolunteer[]): Promise<number> {
-    if (volunteers.length === 0) return 0;
+  /**
+   * Inserts many volunteers at once; those colliding with existing ones (or with an earlier one of the
+   * same batch) on a unique key are skipped. Returns the ids inserted.
+   */
+  async function insertMany(db: Executor, volunteers: NewVolunteer[]): Promise<Set<string>> {
+    if (volunteers.length === 0) return new Set();
     const rows = volunteers.map((v) => sealVolunteer(cipher, v));
     const ids = new Set<string>();
     // Both databases limit the parameters of one statement (SQLite 32,766; PostgreSQL 65,535).
@@ -99,7 +102,7 @@ export function createVolunteerStore(cipher: FieldCipher) {
       db,
       volunteers.filter((v) => ids.has(v.id)),
     );
-    return ids.size;
+    return ids;
   }
 
   async function insertLinks(db: Executor, volunteers: NewVolunteer[]): Promise<void> {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { migration0001 } from './0001-volunteers.ts';
 import { migration0002 } from './0002-staff-and-audit.ts';
 import { migration0003 } from './0003-dedup.ts';
+import { migration0005 } from './0005-imports-exports.ts';
 
 /**
  * Every migration, in order. Names are numbered; a migration is never edited once released: a change
@@ -11,4 +12,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-volunteers': migration0001,
   '0002-staff-and-audit': migration0002,
   '0003-dedup': migration0003,
+  '0005-imports-exports': migration0005,
 };
