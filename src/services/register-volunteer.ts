@@ -8,7 +8,7 @@ import type { Transaction } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { recordAudit } from '../store/audit-pending.ts';
 import { currentDedupModel } from './dedup/dedup-model.ts';
-import { flagPossibleDuplicates, isAwaitingReview, personRecordOf } from './dedup/flag-duplicates.ts';
+import { flagPossibleDuplicatesMany, isAwaitingReview, personRecordOf } from './dedup/flag-duplicates.ts';
 import { newReference, uuidv7 } from '../store/ids.ts';
 import type { NewVolunteer } from '../store/volunteer-rows.ts';
 import type { MusterSchema } from '../store/schema.ts';
@@ -110,14 +110,27 @@ export async function registerVolunteers(
       trx,
       pending.map((p) => p.row),
     );
+    /** Created in this transaction, in order: their duplicate check runs once for all, below. */
+    const created: Array<{ index: number; row: NewVolunteer }> = [];
     for (const { index, row } of pending) {
-      outcomes[index] = inserted.has(row.id) ? await afterInsert(trx, row) : await resolveCollision(trx, row);
+      if (inserted.has(row.id) || (await resolveCollision(trx, index, row))) {
+        await recordCreation(trx, row);
+        created.push({ index, row });
+      }
+    }
+    if (created.length > 0) {
+      if (!model) throw new Error('duplicate model not loaded');
+      const records = created.map(({ row }) => personRecordOf({ ...row.registration, id: row.id }));
+      const flagged = await flagPossibleDuplicatesMany(trx, deps, model, records, at);
+      created.forEach(({ index, row }, i) => {
+        outcomes[index] = { status: 'created', id: row.id, reference: row.reference, replayed: false, awaitingReview: (flagged[i] ?? 0) > 0 };
+      });
     }
     if (after) await after(trx, outcomes);
     return outcomes;
   });
 
-  async function afterInsert(trx: Transaction<MusterSchema>, row: NewVolunteer): Promise<RegistrationOutcome> {
+  async function recordCreation(trx: Transaction<MusterSchema>, row: NewVolunteer): Promise<void> {
     const registration = row.registration;
     await recordAudit(trx, {
       at,
@@ -127,13 +140,13 @@ export async function registerVolunteers(
       ip: source.ip ?? null,
       deviceTime: registration.recordedAt,
     });
-    if (!model) throw new Error('duplicate model not loaded');
-    const flagged = await flagPossibleDuplicates(trx, deps, model, personRecordOf({ ...registration, id: row.id }), at);
-    return { status: 'created', id: row.id, reference: row.reference, replayed: false, awaitingReview: flagged > 0 };
   }
 
-  /** The row was not inserted: say why, or insert it with another reference when only that collided. */
-  async function resolveCollision(trx: Transaction<MusterSchema>, row: NewVolunteer): Promise<RegistrationOutcome> {
+  /**
+   * The row was not inserted: records why in `outcomes`, or inserts it with another reference when
+   * only the reference collided (then returns true: it is created).
+   */
+  async function resolveCollision(trx: Transaction<MusterSchema>, index: number, row: NewVolunteer): Promise<boolean> {
     const registration = row.registration;
     for (let attempt = 0; attempt < 5; attempt++) {
       const existing = await deps.volunteers.findExisting(trx, {
@@ -143,15 +156,20 @@ export async function registerVolunteers(
       });
       const sameClient = existing.find((e) => e.matchedOn === 'clientId');
       if (sameClient) {
-        return sameClient.requestHash === row.requestHash
-          ? { status: 'created', id: sameClient.id, reference: sameClient.reference, replayed: true, awaitingReview: await isAwaitingReview(trx, sameClient.id) }
-          : { status: 'conflict' };
+        outcomes[index] =
+          sameClient.requestHash === row.requestHash
+            ? { status: 'created', id: sameClient.id, reference: sameClient.reference, replayed: true, awaitingReview: await isAwaitingReview(trx, sameClient.id) }
+            : { status: 'conflict' };
+        return false;
       }
       const other = existing[0];
-      if (other) return { status: 'already_registered', id: other.id, reference: other.reference, matchedOn: other.matchedOn === 'nationalId' ? 'nationalId' : 'phone' };
+      if (other) {
+        outcomes[index] = { status: 'already_registered', id: other.id, reference: other.reference, matchedOn: other.matchedOn === 'nationalId' ? 'nationalId' : 'phone' };
+        return false;
+      }
       // Nothing collided on client id, phone or ID number: the random reference did (rare). Again.
       row.reference = newReference();
-      if (await deps.volunteers.insert(trx, row)) return afterInsert(trx, row);
+      if (await deps.volunteers.insert(trx, row)) return true;
     }
     throw new Error('could not register after several attempts (reference collisions)');
   }

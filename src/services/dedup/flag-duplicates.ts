@@ -8,6 +8,7 @@ import type { FieldCipher } from '../../crypto/field-cipher.ts';
 import type { Volunteer } from '../../domain/volunteer.ts';
 import { uuidv7 } from '../../store/ids.ts';
 import type { MusterSchema } from '../../store/schema.ts';
+import type { DedupReviewsTable } from '../../store/schema-staff.ts';
 import type { VolunteerStore } from '../../store/volunteer-store.ts';
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { REVIEW_THRESHOLD } from './dedup-model.ts';
@@ -79,46 +80,94 @@ export async function flagPossibleDuplicates(
   record: PersonRecord,
   now: string,
 ): Promise<number> {
-  const prepared = prepareRecord(record);
-  const keys = storedKeys(deps.cipher, deps.drive, prepared);
-  if (keys.length === 0) return 0;
-  const rows = await trx
-    .selectFrom('dedup_keys')
-    .select(['volunteer_id', (eb) => eb.fn.countAll<number>().as('shared')])
-    .where('key', 'in', keys)
-    .groupBy('volunteer_id')
-    .orderBy('shared', 'desc')
-    .limit(MAX_CANDIDATES)
-    .execute();
-  const ids = rows.map((r) => r.volunteer_id).filter((id) => id !== record.id);
-  let flagged = 0;
-  if (ids.length > 0) {
-    const candidates = await deps.volunteers.comparable(trx, ids);
-    const ancestorsOf = (p: string) => deps.drive.ancestorsOf(p);
-    for (const other of candidates) {
-      const score = scorePair(compareRecords(prepared, prepareRecord(other), { ancestorsOf }), model);
-      if (score.probability < REVIEW_THRESHOLD) continue;
-      // A new registration has no review yet: the pair is new, and the unique pair guards a retry.
-      await trx
-        .insertInto('dedup_reviews')
-        .values({
-          id: uuidv7(),
-          volunteer_a: other.id,
-          volunteer_b: record.id,
-          probability: score.probability,
-          explanation: JSON.stringify(score.fields.map((f) => ({ field: f.field, level: f.level, weight: f.weight }))),
-          status: 'pending',
-          data_hash: pairDataHash(deps.cipher, record, other),
-          created_at: now,
-          decided_by: null,
-          decided_at: null,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-      flagged += 1;
+  const [flagged] = await flagPossibleDuplicatesMany(trx, deps, model, [record], now);
+  return flagged ?? 0;
+}
+
+/** Keys per lookup statement (both databases limit the parameters of one statement). */
+const KEYS_PER_STATEMENT = 5000;
+
+/**
+ * `flagPossibleDuplicates` for several new registrations at once, as if they had been checked one
+ * after the other in this order (each meets the earlier ones of the batch too), with one lookup of
+ * blocking keys, one read of candidates and one write of keys and pairs for the whole batch.
+ * Returns the number of pairs flagged for each record.
+ */
+export async function flagPossibleDuplicatesMany(
+  trx: Kysely<MusterSchema>,
+  deps: FlagDeps,
+  model: ModelParameters,
+  records: readonly PersonRecord[],
+  now: string,
+): Promise<number[]> {
+  const prepared = records.map((record) => prepareRecord(record));
+  const keysOf = prepared.map((p) => storedKeys(deps.cipher, deps.drive, p));
+  const allKeys = [...new Set(keysOf.flat())];
+  /** Who holds each key: the registry first, then the batch as it goes. */
+  const holders = new Map<string, string[]>();
+  for (let i = 0; i < allKeys.length; i += KEYS_PER_STATEMENT) {
+    const rows = await trx.selectFrom('dedup_keys').select(['key', 'volunteer_id']).where('key', 'in', allKeys.slice(i, i + KEYS_PER_STATEMENT)).execute();
+    for (const row of rows) {
+      const list = holders.get(row.key);
+      if (list) list.push(row.volunteer_id);
+      else holders.set(row.key, [row.volunteer_id]);
     }
   }
-  await trx.insertInto('dedup_keys').values(keys.map((key) => ({ key, volunteer_id: record.id }))).onConflict((oc) => oc.doNothing()).execute();
+  const candidatesOf = records.map((record, i) => {
+    const keys = keysOf[i] ?? [];
+    const shared = new Map<string, number>();
+    for (const key of keys) for (const id of holders.get(key) ?? []) if (id !== record.id) shared.set(id, (shared.get(id) ?? 0) + 1);
+    for (const key of keys) {
+      const list = holders.get(key);
+      if (list) list.push(record.id);
+      else holders.set(key, [record.id]);
+    }
+    return [...shared]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, MAX_CANDIDATES)
+      .map(([id]) => id);
+  });
+
+  const wanted = [...new Set(candidatesOf.flat())];
+  const comparable = new Map<string, PreparedRecord>();
+  for (let i = 0; i < wanted.length; i += 1000) {
+    for (const other of await deps.volunteers.comparable(trx, wanted.slice(i, i + 1000))) comparable.set(other.id, prepareRecord(other));
+  }
+  const ancestorsOf = (p: string) => deps.drive.ancestorsOf(p);
+  const reviews: DedupReviewsTable[] = [];
+  const flagged = records.map((record, i) => {
+    const mine = prepared[i];
+    if (!mine) return 0;
+    let count = 0;
+    for (const id of candidatesOf[i] ?? []) {
+      const other = comparable.get(id);
+      if (!other) continue;
+      const score = scorePair(compareRecords(mine, other, { ancestorsOf }), model);
+      if (score.probability < REVIEW_THRESHOLD) continue;
+      reviews.push({
+        id: uuidv7(),
+        volunteer_a: other.record.id,
+        volunteer_b: record.id,
+        probability: score.probability,
+        explanation: JSON.stringify(score.fields.map((f) => ({ field: f.field, level: f.level, weight: f.weight }))),
+        status: 'pending',
+        data_hash: pairDataHash(deps.cipher, record, other.record),
+        created_at: now,
+        decided_by: null,
+        decided_at: null,
+      });
+      count += 1;
+    }
+    return count;
+  });
+  // A new registration has no review yet: the pair is new, and the unique pair guards a retry.
+  for (let i = 0; i < reviews.length; i += 500) {
+    await trx.insertInto('dedup_reviews').values(reviews.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+  }
+  const keyRows = records.flatMap((record, i) => (keysOf[i] ?? []).map((key) => ({ key, volunteer_id: record.id })));
+  for (let i = 0; i < keyRows.length; i += KEYS_PER_STATEMENT) {
+    await trx.insertInto('dedup_keys').values(keyRows.slice(i, i + KEYS_PER_STATEMENT)).onConflict((oc) => oc.doNothing()).execute();
+  }
   return flagged;
 }
 
