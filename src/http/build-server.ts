@@ -17,6 +17,9 @@ import { zodValidatorCompiler } from './zod-validator.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { dedupRoutes } from './routes/dedup.ts';
+import { exportRoutes } from './routes/exports.ts';
+import { importRoutes } from './routes/imports.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { syncRoutes } from './routes/sync.ts';
@@ -166,5 +169,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(deviceRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(dedupRoutes, deps);
+  await app.register(importRoutes, deps);
+  await app.register(exportRoutes, deps);
+  await app.register(reportRoutes, deps);
   return app;
 }

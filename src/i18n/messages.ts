@@ -88,6 +88,18 @@ export const MESSAGES = {
   import_outcome_matched: { fr: 'déjà inscrit', en: 'already registered', ha: 'an riga an yi rajista' },
   import_outcome_refused: { fr: 'refusé', en: 'refused', ha: 'an ƙi' },
 
+  report_dimension: { fr: 'dimension', en: 'dimension', ha: 'fanni' },
+  report_key: { fr: 'code', en: 'code', ha: 'lamba' },
+  report_label: { fr: 'libellé', en: 'label', ha: 'suna' },
+  report_count: { fr: 'nombre', en: 'count', ha: 'adadi' },
+  report_aggregates: { fr: 'Volontaires actifs, comptes sans données personnelles, au {date}.', en: 'Active volunteers, counts without personal data, as of {date}.', ha: "Masu sa kai masu aiki, ƙididdiga ba tare da bayanan mutum ba, zuwa {date}." },
+  report_by_region: { fr: 'Par région', en: 'By region', ha: 'Ta jiha' },
+  report_by_department: { fr: 'Par département', en: 'By department', ha: 'Ta sashe' },
+  report_by_commune: { fr: 'Par commune', en: 'By commune', ha: 'Ta karamar hukuma' },
+  report_by_role: { fr: 'Par rôle', en: 'By role', ha: 'Ta aiki' },
+  report_by_skill: { fr: 'Par compétence', en: 'By skill', ha: 'Ta ƙwarewa' },
+  report_by_day: { fr: "Par jour d'inscription", en: 'By day of registration', ha: 'Ta ranar rajista' },
+
   // Exports.
   fresh_sign_in_required: { fr: 'Reconnectez-vous (mot de passe et code) avant cette action : votre connexion date de plus de {minutes} minutes.', en: 'Sign in again (password and code) before this action: your sign-in is more than {minutes} minutes old.', ha: 'Sake shiga (kalmar sirri da lamba) kafin wannan aiki: shigarka ta wuce minti {minutes}.' },
   field_not_for_purpose: { fr: "Ce champ n'est pas nécessaire pour cette finalité : {value}.", en: 'This field is not needed for this purpose: {value}.', ha: 'Ba a buƙatar wannan filin don wannan manufa: {value}.' },
