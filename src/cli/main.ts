@@ -8,6 +8,7 @@ import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { dedupCommand } from './commands/dedup.ts';
 import { dedupFileCommand } from './commands/dedup-file.ts';
 import { importCommand } from './commands/import.ts';
+import { ageKeygenCommand, exportCommand, reportCommand } from './commands/export.ts';
 import {
   deviceEnrollCommand,
   deviceListCommand,
@@ -105,6 +106,42 @@ const COMMANDS: Record<string, Command> = {
     },
     positionals: true,
     run: importCommand,
+  },
+  export: {
+    summary: 'ask for an export of the roster (purpose, recipient, age key; approval by a second person), or write a ready one',
+    usage:
+      'export --purpose call_up|verification|planning|transfer --justification TEXT --recipient WHO --recipient-key age1... [--fields a,b] [--area P] [--role R] [--skill S] [--status S] [--format csv|xlsx|pdf] [--group-by area|role] [--out FILE] | export --id ID --out FILE',
+    options: {
+      ...dataOption,
+      purpose: { type: 'string' },
+      justification: { type: 'string' },
+      recipient: { type: 'string' },
+      'recipient-key': { type: 'string' },
+      'no-encrypt': { type: 'boolean' },
+      fields: { type: 'string' },
+      area: { type: 'string' },
+      role: { type: 'string' },
+      skill: { type: 'string' },
+      status: { type: 'string' },
+      format: { type: 'string' },
+      'group-by': { type: 'string' },
+      id: { type: 'string' },
+      out: { type: 'string' },
+      lang: { type: 'string' },
+    },
+    run: exportCommand,
+  },
+  report: {
+    summary: 'counts without personal data (area, role, skill, day) as CSV or PDF',
+    usage: 'report --out FILE [--format csv|pdf] [--minimum-count N] [--lang fr|en|ha]',
+    options: { ...dataOption, out: { type: 'string' }, format: { type: 'string' }, 'minimum-count': { type: 'string' }, lang: { type: 'string' } },
+    run: reportCommand,
+  },
+  'age-keygen': {
+    summary: 'a key pair for an export recipient (prints the public key; the identity file stays with the recipient)',
+    usage: 'age-keygen --out IDENTITY_FILE',
+    options: { out: { type: 'string' } },
+    run: ageKeygenCommand,
   },
   'audit verify': { summary: 'check the audit chain and its signed checkpoints', usage: 'audit verify', options: dataOption, run: auditVerifyCommand },
 };

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { PassThrough, Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Decrypter, Encrypter } from 'age-encryption';
 
 export interface FileSink {
@@ -32,7 +31,7 @@ export async function openFileSink(path: string, recipient: string | null): Prom
     const encrypter = new Encrypter();
     encrypter.addRecipient(recipient);
     const encrypted = await encrypter.encrypt(Readable.toWeb(plain) as unknown as ReadableStream<Uint8Array>);
-    source = Readable.fromWeb(encrypted as unknown as WebReadableStream<Uint8Array>);
+    source = Readable.fromWeb(encrypted);
   }
   const done = pipeline(source, measure, createWriteStream(path, { mode: 0o600 })).then(() => ({ sha256: hash.digest('hex'), bytes }));
   // The writer learns of a failure through `done`; this keeps an early failure from going unhandled.

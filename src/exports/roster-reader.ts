@@ -3,6 +3,7 @@ import type { Drive } from '../config/load-drive.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { ExportField } from '../domain/export-request.ts';
 import type { MusterSchema, VolunteersTable } from '../store/schema.ts';
+import type { DecryptPool } from './decrypt-pool.ts';
 
 /** Which volunteers an export holds: already narrowed to the requester's scope. */
 export interface RosterFilter {
@@ -32,7 +33,7 @@ export async function* readRoster(
   drive: Drive,
   filter: RosterFilter,
   fields: readonly ExportField[],
-  options: { byArea?: boolean; pageSize?: number } = {},
+  options: { byArea?: boolean; pageSize?: number; pool?: DecryptPool | undefined } = {},
 ): AsyncGenerator<RosterRow[]> {
   const want = new Set(fields);
   const columns = new Set<Column>(['id', 'area']);
@@ -52,7 +53,97 @@ export async function* readRoster(
   if (want.has('createdAt')) add('created_at');
   const pageSize = options.pageSize ?? PAGE;
   let after: { area: string; id: string } | null = null;
-  const open = (field: string, id: string, sealed: string | null | undefined) => (sealed ? cipher.decrypt(sealed, `volunteers.${field}:${id}`) : '');
+  const sealedFields = (
+    [
+      ['givenName', 'given_name', 'given_name_enc'],
+      ['familyName', 'family_name', 'family_name_enc'],
+      ['birthDate', 'birth_date', 'birth_date_enc'],
+      ['phone', 'phone', 'phone_enc'],
+      ['nationalId', 'national_id', 'national_id_enc'],
+    ] as const
+  ).filter(([field]) => want.has(field));
+  type Page = Array<Partial<VolunteersTable> & { id: string; area: string }>;
+  /** Decrypts the personal fields of a page (in the worker pool when there is one) and lays out its rows. */
+  const build = async (rows: Page): Promise<RosterRow[]> => {
+    const sealed: Array<string | null> = [];
+    const contexts: string[] = [];
+    for (const r of rows) {
+      for (const [, name, column] of sealedFields) {
+        sealed.push(r[column] ?? null);
+        contexts.push(`volunteers.${name}:${r.id}`);
+      }
+    }
+    const plain = options.pool ? await options.pool.decrypt(sealed, contexts) : sealed.map((v, i) => (v === null ? null : cipher.decrypt(v, contexts[i] ?? '')));
+    const ids = rows.map((r) => r.id);
+    const roles = want.has('roles') ? await linked(db, 'volunteer_roles', ids) : null;
+    const skills = want.has('skills') ? await linked(db, 'volunteer_skills', ids) : null;
+    const out: RosterRow[] = [];
+    let at = 0;
+    for (const r of rows) {
+      const opened: Record<string, string> = {};
+      for (const [field] of sealedFields) opened[field] = plain[at++] ?? '';
+      out.push(layout(r, opened, roles, skills));
+    }
+    return out;
+  };
+  const layout = (r: Page[number], opened: Record<string, string>, roles: Map<string, string[]> | null, skills: Map<string, string[]> | null): RosterRow => {
+    const row: RosterRow = {};
+    for (const field of fields) {
+      switch (field) {
+        case 'reference':
+          row.reference = r.reference ?? '';
+          break;
+        case 'givenName':
+        case 'familyName':
+        case 'phone':
+        case 'nationalId':
+          row[field] = opened[field] ?? '';
+          break;
+        case 'sex':
+          row.sex = r.sex ?? '';
+          break;
+        case 'birthDate':
+          row.birthDate = opened.birthDate ? opened.birthDate : r.birth_year ? String(r.birth_year) : '';
+          break;
+        case 'area':
+          row.area = r.area;
+          break;
+        case 'areaName':
+          row.areaName = drive.areas.get(r.area)?.name ?? '';
+          break;
+        case 'site':
+          row.site = r.site ?? '';
+          break;
+        case 'roles':
+          row.roles = (roles?.get(r.id) ?? []).join(', ');
+          break;
+        case 'skills':
+          row.skills = (skills?.get(r.id) ?? []).join(', ');
+          break;
+        case 'languages':
+          row.languages = r.languages ? (JSON.parse(r.languages) as string[]).join(', ') : '';
+          break;
+        case 'availability':
+          row.availability = r.availability ?? '';
+          break;
+        case 'status':
+          row.status = r.status ?? '';
+          break;
+        case 'consent':
+          row.consent = 'yes';
+          row.consentVersion = r.consent_version ?? '';
+          row.consentLanguage = r.consent_language ?? '';
+          break;
+        case 'createdAt':
+          row.createdAt = r.created_at ?? '';
+          break;
+      }
+    }
+    return row;
+  };
+  // Pages are read in order; while the workers decrypt one, the next is read: a few pages in flight.
+  const inFlight: Array<Promise<RosterRow[]>> = [];
+  const depth = options.pool ? 3 : 1;
 
   for (;;) {
     let query = db.selectFrom('volunteers').select([...columns]);
@@ -75,74 +166,17 @@ export async function* readRoster(
         : query.where('id', '>', last.id);
     }
     query = options.byArea ? query.orderBy('area').orderBy('id') : query.orderBy('id');
-    const rows = (await query.limit(pageSize).execute()) as Array<Partial<VolunteersTable> & { id: string; area: string }>;
-    if (rows.length === 0) return;
-    const ids = rows.map((r) => r.id);
-    const roles = want.has('roles') ? await linked(db, 'volunteer_roles', ids) : null;
-    const skills = want.has('skills') ? await linked(db, 'volunteer_skills', ids) : null;
-    const out: RosterRow[] = [];
-    for (const r of rows) {
-      const row: RosterRow = {};
-      for (const field of fields) {
-        switch (field) {
-          case 'reference':
-            row.reference = r.reference ?? '';
-            break;
-          case 'givenName':
-            row.givenName = open('given_name', r.id, r.given_name_enc);
-            break;
-          case 'familyName':
-            row.familyName = open('family_name', r.id, r.family_name_enc);
-            break;
-          case 'sex':
-            row.sex = r.sex ?? '';
-            break;
-          case 'birthDate':
-            row.birthDate = r.birth_date_enc ? open('birth_date', r.id, r.birth_date_enc) : r.birth_year ? String(r.birth_year) : '';
-            break;
-          case 'phone':
-            row.phone = open('phone', r.id, r.phone_enc);
-            break;
-          case 'nationalId':
-            row.nationalId = open('national_id', r.id, r.national_id_enc);
-            break;
-          case 'area':
-            row.area = r.area;
-            break;
-          case 'areaName':
-            row.areaName = drive.areas.get(r.area)?.name ?? '';
-            break;
-          case 'site':
-            row.site = r.site ?? '';
-            break;
-          case 'roles':
-            row.roles = (roles?.get(r.id) ?? []).join(', ');
-            break;
-          case 'skills':
-            row.skills = (skills?.get(r.id) ?? []).join(', ');
-            break;
-          case 'languages':
-            row.languages = r.languages ? (JSON.parse(r.languages) as string[]).join(', ') : '';
-            break;
-          case 'availability':
-            row.availability = r.availability ?? '';
-            break;
-          case 'status':
-            row.status = r.status ?? '';
-            break;
-          case 'consent':
-            row.consent = 'yes';
-            row.consentVersion = r.consent_version ?? '';
-            row.consentLanguage = r.consent_language ?? '';
-            break;
-          case 'createdAt':
-            row.createdAt = r.created_at ?? '';
-            break;
-        }
-      }
-      out.push(row);
+    const rows = (await query.limit(pageSize).execute()) as Page;
+    if (rows.length > 0) {
+      const built = build(rows);
+      // Awaited below, in order; this only keeps a failure of a later page from going unnoticed meanwhile.
+      built.catch(() => undefined);
+      inFlight.push(built);
     }
-    yield out;
+    while (inFlight.length >= depth || (rows.length < pageSize && inFlight.length > 0)) {
+      const page = inFlight.shift();
+      if (page) yield await page;
+    }
     const tail = rows[rows.length - 1];
     if (!tail || rows.length < pageSize) return;
     after = { area: tail.area, id: tail.id };

@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { visibleFields } from '../../access/policy.ts';
 import type { AppContext } from '../../app/app-context.ts';
-import { EXPORT_PURPOSE_IDS, exportColumns, exportFields, isAgeRecipient, type ExportField, type ExportPurpose } from '../../domain/export-request.ts';
+import { EXPORT_PURPOSE_IDS, exportColumns, exportFields, isAgeRecipient, personalFields, type ExportField, type ExportPurpose } from '../../domain/export-request.ts';
+import { createDecryptPool } from '../../exports/decrypt-pool.ts';
 import type { FieldError } from '../../domain/field-error.ts';
 import { AVAILABILITIES } from '../../domain/registration-input.ts';
 import { openFileSink } from '../../exports/encrypted-file.ts';
@@ -16,7 +17,7 @@ import { uuidv7 } from '../../store/ids.ts';
 import type { ExportRequestsTable } from '../../store/schema-io.ts';
 import { callerActor, scopeOf, type Caller } from '../access-context.ts';
 
-export type ExportDeps = Pick<AppContext, 'database' | 'drive' | 'cipher' | 'clock' | 'dataDir'>;
+export type ExportDeps = Pick<AppContext, 'database' | 'drive' | 'cipher' | 'clock' | 'dataDir' | 'keyring'>;
 
 export const exportRequestSchema = z
   .object({
@@ -315,44 +316,58 @@ async function writeRosterFile(
     headers: columns,
   });
   let count = 0;
-  const emit = async (rows: Array<Record<string, string>>) => {
-    await writer.rows(rows.map((r) => columns.map((c) => r[c] ?? '')));
-    count += rows.length;
-  };
-  if (row.format === 'pdf' && row.group_by === 'role') {
-    // One section per role (a person with two roles is in both sections).
-    for (const role of deps.drive.config.roles) {
-      if (filter.role && filter.role !== role.id) continue;
-      let opened = false;
-      for await (const page of readRoster(deps.database.db, deps.cipher, deps.drive, { ...filter, role: role.id }, fields)) {
-        if (!opened) await writer.section(deps.drive.label(role.labels, deps.drive.config.defaultLanguage));
-        opened = true;
-        await emit(page);
-      }
-    }
-  } else if (row.format === 'pdf' && row.group_by === 'area') {
-    let current: string | null = null;
-    const withArea = fields.includes('area') ? fields : [...fields, 'area' as const];
-    for await (const page of readRoster(deps.database.db, deps.cipher, deps.drive, filter, withArea, { byArea: true })) {
-      let chunk: Array<Record<string, string>> = [];
-      for (const r of page) {
-        if (r.area !== current) {
-          if (chunk.length > 0) await emit(chunk);
-          chunk = [];
-          current = r.area ?? '';
-          const area = deps.drive.areas.get(current);
-          await writer.section(area ? `${area.name} (${area.pcode})` : current);
-        }
-        chunk.push(r);
-      }
-      if (chunk.length > 0) await emit(chunk);
-    }
-  } else {
-    for await (const page of readRoster(deps.database.db, deps.cipher, deps.drive, filter, fields)) await emit(page);
+  const pool = personalFields(fields).length > 0 ? createDecryptPool(deps.keyring) : undefined;
+  try {
+    count = await writeRows();
+  } catch (error) {
+    sink.stream.destroy();
+    throw error;
+  } finally {
+    await pool?.close();
   }
   await writer.end();
   const { sha256 } = await sink.done;
   return { count, sha256 };
+
+  async function writeRows(): Promise<number> {
+    let written = 0;
+    const emit = async (rows: Array<Record<string, string>>) => {
+      await writer.rows(rows.map((r) => columns.map((c) => r[c] ?? '')));
+      written += rows.length;
+    };
+    if (row.format === 'pdf' && row.group_by === 'role') {
+      // One section per role (a person with two roles is in both sections).
+      for (const role of deps.drive.config.roles) {
+        if (filter.role && filter.role !== role.id) continue;
+        let opened = false;
+        for await (const page of readRoster(deps.database.db, deps.cipher, deps.drive, { ...filter, role: role.id }, fields, { pool })) {
+          if (!opened) await writer.section(deps.drive.label(role.labels, deps.drive.config.defaultLanguage));
+          opened = true;
+          await emit(page);
+        }
+      }
+    } else if (row.format === 'pdf' && row.group_by === 'area') {
+      let current: string | null = null;
+      const withArea = fields.includes('area') ? fields : [...fields, 'area' as const];
+      for await (const page of readRoster(deps.database.db, deps.cipher, deps.drive, filter, withArea, { byArea: true, pool })) {
+        let chunk: Array<Record<string, string>> = [];
+        for (const r of page) {
+          if (r.area !== current) {
+            if (chunk.length > 0) await emit(chunk);
+            chunk = [];
+            current = r.area ?? '';
+            const area = deps.drive.areas.get(current);
+            await writer.section(area ? `${area.name} (${area.pcode})` : current);
+          }
+          chunk.push(r);
+        }
+        if (chunk.length > 0) await emit(chunk);
+      }
+    } else {
+      for await (const page of readRoster(deps.database.db, deps.cipher, deps.drive, filter, fields, { pool })) await emit(page);
+    }
+    return written;
+  }
 }
 
 /**
