@@ -10,9 +10,10 @@ import { PAPER_LIST_MAPPING, writePaperListCsv, type PaperRow } from '../src/dem
 const count = Number(process.argv[2] ?? 1000);
 const out = process.argv[3] ?? 'paper-list.csv';
 const duplicateRate = Number(process.argv[4] ?? 0.05);
+const seed = Number(process.argv[5] ?? 7);
 const drive = loadDrive(undefined);
 function* rows(): Generator<PaperRow> {
-  for (const v of generateForDrive(drive, { count, seed: 7, duplicateRate, today: new Date() })) yield { input: v.input };
+  for (const v of generateForDrive(drive, { count, seed, duplicateRate, today: new Date() })) yield { input: v.input };
 }
 await writePaperListCsv(out, rows());
 writeFileSync(out.replace(/\.csv$/, '') + '.mapping.json', JSON.stringify(PAPER_LIST_MAPPING, null, 2) + '\n');

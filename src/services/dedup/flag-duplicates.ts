@@ -7,6 +7,7 @@ import type { Drive } from '../../config/load-drive.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
 import type { Volunteer } from '../../domain/volunteer.ts';
 import { uuidv7 } from '../../store/ids.ts';
+import { statementChunks } from '../../store/statement-chunks.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import type { DedupReviewsTable } from '../../store/schema-staff.ts';
 import type { VolunteerStore } from '../../store/volunteer-store.ts';
@@ -84,8 +85,8 @@ export async function flagPossibleDuplicates(
   return flagged ?? 0;
 }
 
-/** Keys per lookup statement (both databases limit the parameters of one statement). */
-const KEYS_PER_STATEMENT = 5000;
+/** Keys or rows per statement: both databases limit parameters; repeated sizes reuse prepared statements. */
+const KEYS_PER_STATEMENT = 512;
 
 /**
  * `flagPossibleDuplicates` for several new registrations at once, as if they had been checked one
@@ -105,8 +106,8 @@ export async function flagPossibleDuplicatesMany(
   const allKeys = [...new Set(keysOf.flat())];
   /** Who holds each key: the registry first, then the batch as it goes. */
   const holders = new Map<string, string[]>();
-  for (let i = 0; i < allKeys.length; i += KEYS_PER_STATEMENT) {
-    const rows = await trx.selectFrom('dedup_keys').select(['key', 'volunteer_id']).where('key', 'in', allKeys.slice(i, i + KEYS_PER_STATEMENT)).execute();
+  for (const chunk of statementChunks(allKeys, KEYS_PER_STATEMENT)) {
+    const rows = await trx.selectFrom('dedup_keys').select(['key', 'volunteer_id']).where('key', 'in', chunk).execute();
     for (const row of rows) {
       const list = holders.get(row.key);
       if (list) list.push(row.volunteer_id);
@@ -130,8 +131,8 @@ export async function flagPossibleDuplicatesMany(
 
   const wanted = [...new Set(candidatesOf.flat())];
   const comparable = new Map<string, PreparedRecord>();
-  for (let i = 0; i < wanted.length; i += 1000) {
-    for (const other of await deps.volunteers.comparable(trx, wanted.slice(i, i + 1000))) comparable.set(other.id, prepareRecord(other));
+  for (const chunk of statementChunks(wanted, KEYS_PER_STATEMENT)) {
+    for (const other of await deps.volunteers.comparable(trx, chunk)) comparable.set(other.id, prepareRecord(other));
   }
   const ancestorsOf = (p: string) => deps.drive.ancestorsOf(p);
   const reviews: DedupReviewsTable[] = [];
@@ -161,12 +162,12 @@ export async function flagPossibleDuplicatesMany(
     return count;
   });
   // A new registration has no review yet: the pair is new, and the unique pair guards a retry.
-  for (let i = 0; i < reviews.length; i += 500) {
-    await trx.insertInto('dedup_reviews').values(reviews.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+  for (const chunk of statementChunks(reviews, 64)) {
+    await trx.insertInto('dedup_reviews').values(chunk).onConflict((oc) => oc.doNothing()).execute();
   }
   const keyRows = records.flatMap((record, i) => (keysOf[i] ?? []).map((key) => ({ key, volunteer_id: record.id })));
-  for (let i = 0; i < keyRows.length; i += KEYS_PER_STATEMENT) {
-    await trx.insertInto('dedup_keys').values(keyRows.slice(i, i + KEYS_PER_STATEMENT)).onConflict((oc) => oc.doNothing()).execute();
+  for (const chunk of statementChunks(keyRows, KEYS_PER_STATEMENT)) {
+    await trx.insertInto('dedup_keys').values(chunk).onConflict((oc) => oc.doNothing()).execute();
   }
   return flagged;
 }

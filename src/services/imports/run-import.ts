@@ -7,6 +7,7 @@ import { normalizeMobilePhone } from '../../domain/phone.ts';
 import { hashFile, readHeaders, readTable, type TableFormat } from '../../imports/read-table.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { uuidv7 } from '../../store/ids.ts';
+import { statementChunks } from '../../store/statement-chunks.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import type { ImportJobsTable, ImportRowOutcome, ImportRowsTable } from '../../store/schema-io.ts';
 import { callerActor, scopeOf, type Caller } from '../access-context.ts';
@@ -176,8 +177,8 @@ export async function runImport(deps: RegisterDeps, caller: Caller, request: Imp
       });
     };
     const record = async (trx: Transaction<MusterSchema>) => {
-      for (let i = 0; i < results.length; i += 500) {
-        await trx.insertInto('import_rows').values(results.slice(i, i + 500).map((r) => ({ ...r, job_id: jobId }))).onConflict((oc) => oc.doNothing()).execute();
+      for (const chunk of statementChunks(results, 256)) {
+        await trx.insertInto('import_rows').values(chunk.map((r) => ({ ...r, job_id: jobId }))).onConflict((oc) => oc.doNothing()).execute();
       }
       const count = (outcome: ImportRowOutcome) => results.filter((r) => r.outcome === outcome).length;
       const last = rows[rows.length - 1]?.row ?? rowsDone;
