@@ -179,7 +179,11 @@ function pdfWriter(out: Writable, options: TableOptions): TableWriter {
         row.forEach((cell, i) => doc.text(text(cell), left + i * columnWidth, y, { width: columnWidth - 4, lineBreak: false, ellipsis: true }));
         y += lineHeight;
       }
-      if (out.writableNeedDrain) await once(out, 'drain');
+      // PDFKit queues its output whatever the reader's pace: let the file catch up before going on.
+      while (doc.readableLength > 4 << 20) {
+        if (out.writableNeedDrain) await once(out, 'drain');
+        else await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     async end() {
       if (!headerShown) headerRow();

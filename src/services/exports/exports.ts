@@ -10,6 +10,7 @@ import { createDecryptPool } from '../../exports/decrypt-pool.ts';
 import type { FieldError } from '../../domain/field-error.ts';
 import { AVAILABILITIES } from '../../domain/registration-input.ts';
 import { openFileSink } from '../../exports/encrypted-file.ts';
+import { openRosterConnection } from '../../exports/roster-connection.ts';
 import { readRoster, type RosterFilter } from '../../exports/roster-reader.ts';
 import { tableWriter, type TableFormat } from '../../exports/table-writers.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
@@ -317,6 +318,8 @@ async function writeRosterFile(
   });
   let count = 0;
   const pool = personalFields(fields).length > 0 ? createDecryptPool(deps.keyring) : undefined;
+  const connection = await openRosterConnection(deps.database);
+  const db = connection.db;
   try {
     count = await writeRows();
   } catch (error) {
@@ -324,6 +327,7 @@ async function writeRosterFile(
     throw error;
   } finally {
     await pool?.close();
+    await connection.close();
   }
   await writer.end();
   const { sha256 } = await sink.done;
@@ -340,7 +344,7 @@ async function writeRosterFile(
       for (const role of deps.drive.config.roles) {
         if (filter.role && filter.role !== role.id) continue;
         let opened = false;
-        for await (const page of readRoster(deps.database.db, deps.cipher, deps.drive, { ...filter, role: role.id }, fields, { pool })) {
+        for await (const page of readRoster(db, deps.cipher, deps.drive, { ...filter, role: role.id }, fields, { pool })) {
           if (!opened) await writer.section(deps.drive.label(role.labels, deps.drive.config.defaultLanguage));
           opened = true;
           await emit(page);
@@ -349,7 +353,7 @@ async function writeRosterFile(
     } else if (row.format === 'pdf' && row.group_by === 'area') {
       let current: string | null = null;
       const withArea = fields.includes('area') ? fields : [...fields, 'area' as const];
-      for await (const page of readRoster(deps.database.db, deps.cipher, deps.drive, filter, withArea, { byArea: true, pool })) {
+      for await (const page of readRoster(db, deps.cipher, deps.drive, filter, withArea, { byArea: true, pool })) {
         let chunk: Array<Record<string, string>> = [];
         for (const r of page) {
           if (r.area !== current) {
@@ -364,7 +368,7 @@ async function writeRosterFile(
         if (chunk.length > 0) await emit(chunk);
       }
     } else {
-      for await (const page of readRoster(deps.database.db, deps.cipher, deps.drive, filter, fields, { pool })) await emit(page);
+      for await (const page of readRoster(db, deps.cipher, deps.drive, filter, fields, { pool })) await emit(page);
     }
     return written;
   }
