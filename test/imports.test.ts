@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../src/app/app-context.ts';
 import { sealAllPendingAudit } from '../src/audit/audit-sealer.ts';
@@ -11,7 +12,9 @@ import type { RegistrationInput } from '../src/domain/registration-input.ts';
 import { translate } from '../src/i18n/translate.ts';
 import { writeImportReport } from '../src/services/imports/import-report.ts';
 import { runImport, type ImportResult } from '../src/services/imports/run-import.ts';
+import { buildServer } from '../src/http/build-server.ts';
 import { nextPhone, registration } from './fixtures.ts';
+import { prepareStaffPassword, signedInStaff } from './helpers/staff.ts';
 import { describeEachDatabase, type TestDatabase } from './helpers/databases.ts';
 
 const importer = { principal: { kind: 'system' as const, name: 'test-import' }, ip: '10.0.0.9' };
@@ -190,5 +193,67 @@ describeEachDatabase('imports of paper lists', (factory) => {
     expect(refused.status).toBe('invalid_mapping');
     if (refused.status === 'invalid_mapping') expect(refused.errors.map((e) => e.code)).toContain('column_not_found');
     expect(readFileSync(csv, 'utf8')).toContain('Name;Phone');
+  });
+});
+
+describeEachDatabase('imports through the API', (factory) => {
+  let testDb: TestDatabase;
+  let ctx: AppContext;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    testDb = await factory();
+    ctx = await testDb.open();
+    app = await buildServer(ctx);
+    await prepareStaffPassword();
+  });
+  afterAll(async () => {
+    await app.close();
+    await testDb.cleanup();
+  });
+
+  it('saves a mapping, takes a streamed upload, runs dry then for real, and serves the report in the reader language', async () => {
+    const coordinator = await signedInStaff(ctx, app, 'coordinator', { areas: ['NE008'] });
+    const officer = await signedInStaff(ctx, app, 'officer', { areas: ['NE008'] });
+    const saved = await app.inject({ method: 'POST', url: '/api/v1/imports/profiles', headers: coordinator.headers, payload: { name: 'fiche papier v1', mapping: PAPER_LIST_MAPPING } });
+    expect(saved.statusCode).toBe(201);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/imports/profiles', headers: officer.headers, payload: { name: 'x', mapping: PAPER_LIST_MAPPING } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/imports/profiles', headers: coordinator.headers })).json().items.map((p: { name: string }) => p.name)).toEqual(['fiche papier v1']);
+
+    const dir = mkdtempSync(join(tmpdir(), 'muster-upload-'));
+    try {
+      const file = join(dir, 'list.csv');
+      await writePaperListCsv(file, [
+        { input: person({ area: 'NE008001' }) },
+        { input: person({ area: 'NE004' }) },
+        { input: person({ area: 'NE008', phone: '+227 1234' }) },
+      ]);
+      const body = readFileSync(file);
+      const upload = (dryRun: boolean, headers: Record<string, string>) =>
+        app.inject({ method: 'POST', url: `/api/v1/imports?fileName=list.csv&profile=${encodeURIComponent('fiche papier v1')}&dryRun=${String(dryRun)}`, headers: { ...headers, 'content-type': 'text/csv' }, payload: body });
+      expect((await upload(true, officer.headers)).statusCode).toBe(403);
+      const dry = await upload(true, coordinator.headers);
+      expect(dry.statusCode).toBe(201);
+      expect(dry.json()).toMatchObject({ outcome: 'ran', dryRun: true, rows: 3, created: 1, refused: 2 });
+      const real = await upload(false, coordinator.headers);
+      expect(real.json()).toMatchObject({ outcome: 'ran', dryRun: false, status: 'done', rows: 3, created: 1, refused: 2 });
+      const jobId = real.json().jobId as string;
+      expect((await app.inject({ method: 'GET', url: `/api/v1/imports/${jobId}`, headers: coordinator.headers })).json()).toMatchObject({ status: 'done', created: 1 });
+      const report = await app.inject({ method: 'GET', url: `/api/v1/imports/${jobId}/report?lang=ha`, headers: coordinator.headers });
+      expect(report.headers['content-type']).toContain('text/csv');
+      // A coordinator imports only people of their areas.
+      expect(report.body).toContain(translate('area_out_of_scope', 'ha', { value: 'NE004' }));
+      expect(report.body).toContain(translate('invalid_phone', 'ha'));
+      expect(report.body.startsWith('\uFEFFlayi,')).toBe(true);
+      expect((await app.inject({ method: 'GET', url: `/api/v1/imports/${jobId}/report`, headers: officer.headers })).statusCode).toBe(403);
+      const other = await signedInStaff(ctx, app, 'coordinator', { areas: ['NE008'] });
+      expect((await app.inject({ method: 'GET', url: `/api/v1/imports/${jobId}`, headers: other.headers })).statusCode).toBe(404);
+      const wrong = await app.inject({ method: 'POST', url: '/api/v1/imports?fileName=list.pdf&profile=x', headers: { ...coordinator.headers, 'content-type': 'application/octet-stream' }, payload: body });
+      expect(wrong.statusCode).toBe(415);
+      // The uploaded file does not outlive the import.
+      expect(readdirSync(join(ctx.dataDir, 'uploads'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
