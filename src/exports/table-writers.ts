@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
 import { csvLine } from './csv.ts';
 
 /**
@@ -26,14 +24,15 @@ export interface TableOptions {
   headers: readonly string[];
 }
 
-export function tableWriter(format: TableFormat, out: Writable, options: TableOptions): TableWriter {
+/** The XLSX and PDF libraries are loaded when first needed: most processes never write either. */
+export async function tableWriter(format: TableFormat, out: Writable, options: TableOptions): Promise<TableWriter> {
   switch (format) {
     case 'csv':
       return csvWriter(out, options);
     case 'xlsx':
-      return xlsxWriter(out, options);
+      return xlsxWriter((await import('exceljs')).default, out, options);
     case 'pdf':
-      return pdfWriter(out, options);
+      return pdfWriter((await import('pdfkit')).default, out, options);
   }
 }
 
@@ -59,7 +58,7 @@ function csvWriter(out: Writable, options: TableOptions): TableWriter {
   };
 }
 
-function xlsxWriter(out: Writable, options: TableOptions): TableWriter {
+function xlsxWriter(ExcelJS: typeof import('exceljs'), out: Writable, options: TableOptions): TableWriter {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(options.title.slice(0, 31).replace(/[[\]*?/\\:]/g, ' '));
   const header = sheet.addRow([...options.headers]);
@@ -94,7 +93,7 @@ function plain(text: string): string {
     .replace(/[^\u0000-\u00ff]/g, '?');
 }
 
-function pdfWriter(out: Writable, options: TableOptions): TableWriter {
+function pdfWriter(PDFDocument: typeof import('pdfkit'), out: Writable, options: TableOptions): TableWriter {
   const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36, bufferPages: false, info: { Title: options.title, Producer: 'Muster', Creator: 'Muster' } });
   const unicode = existsSync(FONT_FILE) && existsSync(BOLD_FONT_FILE);
   if (unicode) {

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
 import { normalizeHeader } from '../domain/import-mapping.ts';
 
 export type TableFormat = 'csv' | 'xlsx';
@@ -89,6 +88,7 @@ function cellsOf(keys: readonly string[], values: readonly string[]): Map<string
 }
 
 async function* readXlsx(path: string, options: { headersOnly?: boolean }): AsyncGenerator<{ headers: string[] } | TableRow> {
+  const ExcelJS = (await import('exceljs')).default;
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(path), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' });
   let keys: string[] | null = null;
   let row = 0;
@@ -110,7 +110,7 @@ async function* readXlsx(path: string, options: { headersOnly?: boolean }): Asyn
   }
 }
 
-function rowValues(row: ExcelJS.Row): string[] {
+function rowValues(row: import('exceljs').Row): string[] {
   const values = row.values as unknown[];
   const out: string[] = [];
   // ExcelJS rows are 1-based: index 0 is empty.

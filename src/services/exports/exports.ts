@@ -311,7 +311,7 @@ async function writeRosterFile(
 ): Promise<{ count: number; sha256: string }> {
   const sink = await openFileSink(path, row.recipient_key);
   const columns = exportColumns(fields);
-  const writer = tableWriter(row.format, sink.stream, {
+  const writer = await tableWriter(row.format, sink.stream, {
     title: `Muster — ${deps.drive.label(deps.drive.config.name, deps.drive.config.defaultLanguage)}`,
     subtitle: [`${row.purpose} — ${row.recipient}`, `${row.requested_at.slice(0, 10)} · ${row.id}`],
     headers: columns,

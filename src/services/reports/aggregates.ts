@@ -89,7 +89,7 @@ export async function writeAggregates(
   const minimum = options.minimumCount ?? 0;
   const shown = (n: number) => (n > 0 && n < minimum ? `<${minimum}` : String(n));
   const headers = [translate('report_dimension', lang), translate('report_key', lang), translate('report_label', lang), translate('report_count', lang)];
-  const writer = tableWriter(format, out, {
+  const writer = await tableWriter(format, out, {
     title: `Muster — ${deps.drive.label(deps.drive.config.name, lang)}`,
     subtitle: [translate('report_aggregates', lang, { date: (options.now ?? new Date()).toISOString().slice(0, 10) })],
     headers,
