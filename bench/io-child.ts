@@ -1,7 +1,8 @@
 /**
  * One measured operation of `npm run bench:io`, in its own process so that its peak memory is its
  * own: `import FILE DATA_DIR` or `export DATA_DIR`. Prints one JSON line: seconds (the operation only,
- * not start-up), rows, peak resident memory in MB (process.resourceUsage().maxRSS, worker threads
+ * not start-up), cpuSeconds (CPU time of all the process's threads during it: on a shared machine, the
+ * figure that does not depend on the neighbours), rows, peak resident memory in MB (process.resourceUsage().maxRSS, worker threads
  * included).
  */
 import { statSync } from 'node:fs';
@@ -18,11 +19,13 @@ const system = { principal: { kind: 'system' as const, name: 'bench' }, ip: null
 if (operation === 'import' && a && b) {
   const ctx = await openAppContext({ dataDir: b, envKey: process.env.MUSTER_KEY });
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const result = await runImport(ctx, system, { path: a, fileName: 'bench.csv', format: 'csv', mapping: PAPER_LIST_MAPPING, dryRun: false });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 'ran') throw new Error(`import did not run: ${result.status}`);
   const s = result.summary;
-  console.log(JSON.stringify({ seconds, rows: s.rows, created: s.created + s.review, review: s.review, matched: s.matched, refused: s.refused, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  const cpu = process.cpuUsage(cpuStart);
+  console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, rows: s.rows, created: s.created + s.review, review: s.review, matched: s.matched, refused: s.refused, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
   await ctx.database.close();
 } else if (operation === 'export' && a) {
   const ctx = await openAppContext({ dataDir: a, envKey: process.env.MUSTER_KEY });
@@ -38,13 +41,19 @@ if (operation === 'import' && a && b) {
   });
   if ('status' in request) throw new Error(`export refused: ${JSON.stringify(request)}`);
   await ctx.database.write((trx) => trx.updateTable('export_requests').set({ state: 'approved', approved_by: 'system:bench-approver' }).where('id', '=', request.id).execute());
+  const rssBefore = process.memoryUsage().rss / 2 ** 20;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss / 2 ** 20)), 100);
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const made = await generateExport(ctx, system, request.id);
+  clearInterval(sampler);
+  const cpu = process.cpuUsage(cpuStart);
   const seconds = (performance.now() - started) / 1000;
   if ('status' in made) throw new Error(`export failed: ${JSON.stringify(made)}`);
   const file = (await ctx.database.db.selectFrom('export_requests').select('file_name').where('id', '=', request.id).executeTakeFirstOrThrow()).file_name ?? '';
   const bytes = statSync(join(a, 'exports', file)).size;
-  console.log(JSON.stringify({ seconds, rows: made.rowCount, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, rows: made.rowCount, bytes, rssBeforeMb: rssBefore, rssGrowthMb: rssPeak - rssBefore, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
   await ctx.database.close();
 } else {
   console.error('usage: io-child.ts import FILE DATA_DIR | export DATA_DIR');

@@ -52,7 +52,8 @@ export function createDecryptPool(keyring: Keyring, size = Math.max(1, Math.min(
   const keys = [...keyring.dataKeys].map(([id, key]) => [id, new Uint8Array(key)] as const);
   const waiting = new Map<number, { resolve: (plain: Array<string | null>) => void; reject: (error: Error) => void }>();
   const workers = Array.from({ length: size }, () => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { keys } });
+    // A decrypting worker holds one page at a time: a small heap is plenty.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { keys }, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } });
     worker.on('message', (reply: Reply) => {
       const entry = waiting.get(reply.id);
       if (!entry) return;

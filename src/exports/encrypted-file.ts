@@ -26,14 +26,31 @@ export async function openFileSink(path: string, recipient: string | null): Prom
       callback(null, chunk);
     },
   });
-  let source: Readable = plain;
+  let output: Readable = plain;
   if (recipient !== null) {
     const encrypter = new Encrypter();
     encrypter.addRecipient(recipient);
-    const encrypted = await encrypter.encrypt(Readable.toWeb(plain) as unknown as ReadableStream<Uint8Array>);
-    source = Readable.fromWeb(encrypted);
+    // Pulled chunk by chunk: the encrypter asks for more only when it has written what it had, so a
+    // fast writer waits (the PassThrough's buffer fills and its writes ask to drain) instead of
+    // queueing the whole file in memory.
+    const chunks = plain[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const source = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          const next = await chunks.next();
+          if (next.done) controller.close();
+          else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+        },
+        async cancel() {
+          await chunks.return?.();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const encrypted = await encrypter.encrypt(source);
+    output = Readable.fromWeb(encrypted);
   }
-  const done = pipeline(source, measure, createWriteStream(path, { mode: 0o600 })).then(() => ({ sha256: hash.digest('hex'), bytes }));
+  const done = pipeline(output, measure, createWriteStream(path, { mode: 0o600 })).then(() => ({ sha256: hash.digest('hex'), bytes }));
   // The writer learns of a failure through `done`; this keeps an early failure from going unhandled.
   done.catch(() => undefined);
   return { stream: plain, done };

@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../store/database.ts';
 import type { MusterSchema } from '../store/schema.ts';
+import { cachingSqliteDatabase } from '../store/sqlite-statement-cache.ts';
 
 /**
  * Where an export reads the roster. On SQLite: a read-only connection of its own, inside one read
@@ -14,7 +15,7 @@ export async function openRosterConnection(database: Database): Promise<{ db: Ky
   const raw = new BetterSqlite3(database.location, { readonly: true, fileMustExist: true });
   raw.pragma('cache_size = -8192');
   raw.pragma('busy_timeout = 10000');
-  const db = new Kysely<MusterSchema>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<MusterSchema>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(raw, 32) }) });
   await sql`begin`.execute(db);
   return {
     db,

@@ -75,8 +75,11 @@ export async function* readRoster(
     }
     const plain = options.pool ? await options.pool.decrypt(sealed, contexts) : sealed.map((v, i) => (v === null ? null : cipher.decrypt(v, contexts[i] ?? '')));
     const ids = rows.map((r) => r.id);
-    const roles = want.has('roles') ? await linked(db, 'volunteer_roles', ids) : null;
-    const skills = want.has('skills') ? await linked(db, 'volunteer_skills', ids) : null;
+    // In id order and without an area filter, a page is (nearly) a contiguous range of ids: its roles
+    // and skills are one range scan of the primary key instead of thousands of lookups.
+    const range = !options.byArea && !filter.areas && rows.length === pageSize ? { from: ids[0] ?? '', to: ids[ids.length - 1] ?? '' } : null;
+    const roles = want.has('roles') ? await linked(db, 'volunteer_roles', ids, range) : null;
+    const skills = want.has('skills') ? await linked(db, 'volunteer_skills', ids, range) : null;
     const out: RosterRow[] = [];
     let at = 0;
     for (const r of rows) {
@@ -183,12 +186,27 @@ export async function* readRoster(
   }
 }
 
-async function linked(db: Kysely<MusterSchema>, table: 'volunteer_roles' | 'volunteer_skills', ids: readonly string[]): Promise<Map<string, string[]>> {
+async function linked(
+  db: Kysely<MusterSchema>,
+  table: 'volunteer_roles' | 'volunteer_skills',
+  ids: readonly string[],
+  range: { from: string; to: string } | null,
+): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();
-  const rows =
-    table === 'volunteer_roles'
-      ? await db.selectFrom('volunteer_roles').select(['volunteer_id', 'role as value']).where('volunteer_id', 'in', ids).execute()
-      : await db.selectFrom('volunteer_skills').select(['volunteer_id', 'skill as value']).where('volunteer_id', 'in', ids).execute();
+  let rows: Array<{ volunteer_id: string; value: string }>;
+  if (range) {
+    const wanted = new Set(ids);
+    const all =
+      table === 'volunteer_roles'
+        ? await db.selectFrom('volunteer_roles').select(['volunteer_id', 'role as value']).where('volunteer_id', '>=', range.from).where('volunteer_id', '<=', range.to).execute()
+        : await db.selectFrom('volunteer_skills').select(['volunteer_id', 'skill as value']).where('volunteer_id', '>=', range.from).where('volunteer_id', '<=', range.to).execute();
+    rows = all.filter((r) => wanted.has(r.volunteer_id));
+  } else {
+    rows =
+      table === 'volunteer_roles'
+        ? await db.selectFrom('volunteer_roles').select(['volunteer_id', 'role as value']).where('volunteer_id', 'in', ids).execute()
+        : await db.selectFrom('volunteer_skills').select(['volunteer_id', 'skill as value']).where('volunteer_id', 'in', ids).execute();
+  }
   for (const row of rows) {
     const list = map.get(row.volunteer_id);
     if (list) list.push(row.value);
