@@ -1,5 +1,6 @@
 import { startAuditWorker } from '../../audit/audit-worker.ts';
 import { buildServer } from '../../http/build-server.ts';
+import { expireExports } from '../../services/exports/exports.ts';
 import type { CommandIo, CommandValues } from '../main.ts';
 import { openFromCommand } from './open-context.ts';
 
@@ -22,6 +23,11 @@ export async function serveCommand(values: CommandValues, io: CommandIo): Promis
     secureCookies: process.env.MUSTER_INSECURE_COOKIES !== '1',
   });
   const audit = startAuditWorker(ctx, { onError: (error) => app.log.error({ err: error }, 'audit sealing failed') });
+  // Export files are deleted when they expire even if nobody asks for them.
+  const expiry = setInterval(() => {
+    expireExports(ctx).catch((error: unknown) => app.log.error({ err: error }, 'expiring exports failed'));
+  }, 10 * 60_000);
+  expiry.unref();
   const address = await app.listen({ port, host });
   io.out(`Muster is running at ${address} (drive ${ctx.drive.config.id}, database ${ctx.database.location})`);
   io.out(`  API documentation: ${address}/docs`);
@@ -39,6 +45,7 @@ export async function serveCommand(values: CommandValues, io: CommandIo): Promis
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  clearInterval(expiry);
   await app.close();
   await audit.stop();
   await ctx.database.close();
