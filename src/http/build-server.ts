@@ -18,6 +18,9 @@ import { zodValidatorCompiler } from './zod-validator.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { dedupRoutes } from './routes/dedup.ts';
+import { exportRoutes } from './routes/exports.ts';
+import { importRoutes } from './routes/imports.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { gatewayRoutes } from './routes/gateway.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -171,5 +174,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(auditRoutes, deps);
   await app.register(dedupRoutes, deps);
   if (options.messaging) await app.register(gatewayRoutes, { ...deps, messaging: options.messaging.deps, gatewayToken: options.messaging.gatewayToken });
+  await app.register(importRoutes, deps);
+  await app.register(exportRoutes, deps);
+  await app.register(reportRoutes, deps);
   return app;
 }

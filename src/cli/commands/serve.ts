@@ -2,6 +2,7 @@ import { startAuditWorker } from '../../audit/audit-worker.ts';
 import { buildServer } from '../../http/build-server.ts';
 import { messagingConfigFromEnv } from '../../messaging/messaging-config.ts';
 import { startMessaging } from '../../messaging/messaging-runtime.ts';
+import { expireExports } from '../../services/exports/exports.ts';
 import type { CommandIo, CommandValues } from '../main.ts';
 import { openFromCommand } from './open-context.ts';
 
@@ -29,6 +30,11 @@ export async function serveCommand(values: CommandValues, io: CommandIo): Promis
     ...(messaging && messagingConfig ? { messaging: { deps: messaging.deps, gatewayToken: messagingConfig.gatewayToken } } : {}),
   });
   const audit = startAuditWorker(ctx, { onError: (error) => app.log.error({ err: error }, 'audit sealing failed') });
+  // Export files are deleted when they expire even if nobody asks for them.
+  const expiry = setInterval(() => {
+    expireExports(ctx).catch((error: unknown) => app.log.error({ err: error }, 'expiring exports failed'));
+  }, 10 * 60_000);
+  expiry.unref();
   const address = await app.listen({ port, host });
   io.out(`Muster is running at ${address} (drive ${ctx.drive.config.id}, database ${ctx.database.location})`);
   io.out(`  API documentation: ${address}/docs`);
@@ -49,6 +55,7 @@ export async function serveCommand(values: CommandValues, io: CommandIo): Promis
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  clearInterval(expiry);
   await app.close();
   await messaging?.stop();
   await audit.stop();
