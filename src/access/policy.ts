@@ -18,10 +18,14 @@ export const ACTIONS = [
   'device.enrol',
   'auth.sign_in',
   'auth.self',
+  /** The drive's public description (roles, skills, sites, consent notice, areas by level or region). */
+  'drive.read',
+  /** The web pages and their assets (public page, agent app, console shell). */
+  'web.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const PUBLIC_ACTIONS: ReadonlySet<Action> = new Set(['health.read', 'registration.submit', 'device.enrol', 'auth.sign_in']);
+const PUBLIC_ACTIONS: ReadonlySet<Action> = new Set(['health.read', 'registration.submit', 'device.enrol', 'auth.sign_in', 'drive.read', 'web.read']);
 
 const STAFF_ACTIONS: Record<StaffRole, ReadonlySet<Action>> = {
   admin: new Set(['registration.submit', 'registration.sync', 'volunteer.read', 'volunteer.update', 'volunteer.withdraw', 'stats.read', 'audit.read', 'user.manage', 'device.manage']),

@@ -17,11 +17,13 @@ import { zodValidatorCompiler } from './zod-validator.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { dedupRoutes } from './routes/dedup.ts';
+import { driveRoutes } from './routes/drive.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { userRoutes } from './routes/users.ts';
 import { volunteerRoutes } from './routes/volunteers.ts';
+import { webRoutes } from './routes/web.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -166,5 +168,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(deviceRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(dedupRoutes, deps);
+  await app.register(driveRoutes, deps);
+  await app.register(webRoutes, deps);
   return app;
 }

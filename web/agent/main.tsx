@@ -1,0 +1,1 @@
+import { render } from "preact"; render(<p>agent</p>, document.getElementById("app")!);
