@@ -140,5 +140,8 @@ describeEachDatabase('public registration page (form posts)', (factory) => {
     expect(drive.areas.every((a: { pcode: string; level: number }) => a.level === 1 || a.pcode.startsWith('NE001'))).toBe(true);
     expect(drive.consent.version).toBe(ctx.drive.config.consent.version);
     expect((await app.inject({ method: 'GET', url: '/api/v1/drive?region=NE001002' })).statusCode).toBe(400);
+    const forSite = (await app.inject({ method: 'GET', url: '/api/v1/drive?site=agadez' })).json();
+    expect(forSite.areas).toEqual(drive.areas);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/drive?site=nowhere' })).statusCode).toBe(400);
   });
 });

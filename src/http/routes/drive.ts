@@ -4,7 +4,7 @@ import type { Drive } from '../../config/load-drive.ts';
 import type { RouteDeps } from '../build-server.ts';
 import { sendProblem } from '../problem.ts';
 
-const driveQuery = z.object({ region: z.string().max(32).optional(), lang: z.string().optional() }).strict();
+const driveQuery = z.object({ region: z.string().max(32).optional(), site: z.string().max(64).optional(), lang: z.string().optional() }).strict();
 const areasQuery = z.object({ parent: z.string().max(32).optional(), lang: z.string().optional() }).strict();
 
 /**
@@ -22,9 +22,15 @@ export function driveRoutes(app: FastifyInstance, { ctx }: RouteDeps, done: () =
   const { drive } = ctx;
   app.get(
     '/api/v1/drive',
-    { schema: { tags: ['drive'], summary: "The drive's public description; the regions, and every area of one region when asked", querystring: driveQuery }, config: { permission: 'drive.read' } },
+    { schema: { tags: ['drive'], summary: "The drive's public description; the regions, and every area of one region (or of a site's region) when asked", querystring: driveQuery }, config: { permission: 'drive.read' } },
     async (request, reply) => {
-      const { region } = request.query as z.infer<typeof driveQuery>;
+      const query = request.query as z.infer<typeof driveQuery>;
+      let region = query.region;
+      if (query.site !== undefined) {
+        const site = drive.sites.get(query.site);
+        if (!site) return sendProblem(reply, 400, 'validation_failed', { errors: [{ field: 'site', code: 'unknown_site', params: { value: query.site } }] });
+        region = drive.regionOf(site.area)?.pcode;
+      }
       if (region !== undefined && drive.areas.get(region)?.level !== 1) {
         return sendProblem(reply, 400, 'validation_failed', { errors: [{ field: 'region', code: 'unknown_area', params: { value: region } }] });
       }

@@ -112,8 +112,11 @@ export function webRoutes(app: FastifyInstance, { ctx, metrics, options }: Route
 
   const notBuilt = (request: FastifyRequest, reply: FastifyReply) => sendHtml(reply, 503, `<!doctype html><p>${uiText('web_unavailable', request.lang)}</p>`);
 
+  // The router ignores trailing slashes: "/agent" and "/agent/" both reach the app.
   for (const surface of ['agent', 'console'] as const) {
-    app.get(`/${surface}`, { schema: { hide: true }, config }, async (_request, reply) => reply.redirect(`/${surface}/`));
+    app.get(`/${surface}`, { schema: { hide: true }, config }, async (request, reply) =>
+      assets ? (sendFile(request, reply, assets, `/${surface}/index.html`) ?? reply.callNotFound()) : notBuilt(request, reply),
+    );
     app.get(`/${surface}/*`, { schema: { hide: true }, config }, async (request, reply) => {
       if (!assets) return notBuilt(request, reply);
       const path = new URL(request.url, 'http://x').pathname;
