@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { describe, it } from 'vitest';
 import type { AppContext } from '../../src/app/app-context.ts';
+import { startAuditWorker } from '../../src/audit/audit-worker.ts';
 import { buildServer } from '../../src/http/build-server.ts';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.ts';
 
@@ -55,6 +56,8 @@ export async function startServer(): Promise<RunningServer> {
   const testDb: TestDatabase = sqliteTestDatabase();
   const ctx = await testDb.open({ clock: () => new Date() });
   const app = await buildServer(ctx, { publicRateLimit: 10_000, authRateLimit: 1000 });
+  // As `muster serve` does: the worker seals audit entries, which the audit log shows.
+  const audit = startAuditWorker(ctx, { onError: (error) => console.error('audit sealing failed', error) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
@@ -65,6 +68,7 @@ export async function startServer(): Promise<RunningServer> {
     origin: `http://localhost:${address.port}`,
     async stop() {
       await app.close();
+      await audit.stop();
       await testDb.cleanup();
     },
   };
