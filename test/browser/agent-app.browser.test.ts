@@ -8,7 +8,7 @@ describeBrowser('agent app in Chromium: offline queue, reload, sync exactly once
 
   beforeAll(async () => {
     server = await startServer();
-    browser = await openBrowser();
+    browser = await openBrowser({ viewport: { width: 1024, height: 900 } });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -21,7 +21,7 @@ describeBrowser('agent app in Chromium: offline queue, reload, sync exactly once
     if (prepared.status !== 'created') throw new Error('no device');
     const page = await browser.context.newPage();
     await page.goto(`${origin}/agent/`);
-    await page.screenshot({ path: screenshotPath('agent-enrol'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('agent-enrol') });
     await page.fill('#code', prepared.code);
     await page.click('button:has-text("Enrôler")');
     await page.waitForSelector('#givenName');
@@ -57,7 +57,7 @@ describeBrowser('agent app in Chromium: offline queue, reload, sync exactly once
     }
     await expect.poll(() => page.locator('.outbox li[data-state=waiting]').count(), { timeout: 10_000 }).toBe(20);
     expect(await page.textContent('#counts')).toContain('20');
-    await page.screenshot({ path: screenshotPath('agent-offline-queue'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('agent-offline-queue') });
     const count = async () => Number((await ctx.database.db.selectFrom('volunteers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     expect(await count()).toBe(0);
 
@@ -70,7 +70,7 @@ describeBrowser('agent app in Chromium: offline queue, reload, sync exactly once
 
     await browser.context.setOffline(false);
     await expect.poll(() => page.locator('.outbox li[data-state=registered]').count(), { timeout: 60_000 }).toBe(20);
-    await page.screenshot({ path: screenshotPath('agent-synced'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('agent-synced') });
 
     const clientIds = await page.$$eval('.outbox li', (items) => items.map((li) => li.getAttribute('data-client-id')));
     const rows = await ctx.database.db.selectFrom('volunteers').select(['client_id', 'channel', 'site']).execute();

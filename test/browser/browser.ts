@@ -19,7 +19,11 @@ export const CHROMIUM = process.env.MUSTER_CHROMIUM ?? '/usr/bin/chromium';
 export const browserAvailable = existsSync(CHROMIUM);
 const required = process.env.MUSTER_REQUIRE_BROWSER === '1';
 const root = fileURLToPath(new URL('../../', import.meta.url));
-export const SCREENSHOTS = join(root, 'docs', 'screenshots');
+/**
+ * Screenshots of each screen go to test-results/screenshots (git-ignored); `npm run screenshots`
+ * refreshes the ones the README shows (MUSTER_SCREENSHOT_DIR=docs/screenshots).
+ */
+export const SCREENSHOTS = process.env.MUSTER_SCREENSHOT_DIR ? join(root, process.env.MUSTER_SCREENSHOT_DIR) : join(root, 'test-results', 'screenshots');
 
 export function describeBrowser(name: string, suite: () => void): void {
   if (browserAvailable) {
@@ -91,7 +95,7 @@ export interface OpenBrowser {
 }
 
 /** A fresh browser profile (its own user-data-dir), closed and removed by `close`. */
-export async function openBrowser(options: { javaScriptEnabled?: boolean; locale?: string } = {}): Promise<OpenBrowser> {
+export async function openBrowser(options: { javaScriptEnabled?: boolean; locale?: string; viewport?: { width: number; height: number } } = {}): Promise<OpenBrowser> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'muster-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -99,7 +103,8 @@ export async function openBrowser(options: { javaScriptEnabled?: boolean; locale
     args: CHROMIUM_ARGS,
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     locale: options.locale ?? 'fr-FR',
-    viewport: { width: 420, height: 900 },
+    // A small phone unless told otherwise.
+    viewport: options.viewport ?? { width: 420, height: 900 },
   });
   return {
     context,

@@ -17,7 +17,7 @@ describeBrowser('console in Chromium: sign-in with TOTP, roster, volunteer, dupl
 
   beforeAll(async () => {
     server = await startServer();
-    browser = await openBrowser({ locale: 'en-GB' });
+    browser = await openBrowser({ locale: 'en-GB', viewport: { width: 1280, height: 860 } });
     passwordHash = await hashPassword(PASSWORD);
   }, 120_000);
   afterAll(async () => {
@@ -130,7 +130,7 @@ describeBrowser('console in Chromium: sign-in with TOTP, roster, volunteer, dupl
     await page.waitForSelector('#audit tbody tr');
     expect(await page.locator('nav.main button:has-text("Volunteers")').count()).toBe(0);
     expect(await page.textContent('#audit')).toContain('volunteer.read');
-    await page.screenshot({ path: screenshotPath('console-audit'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('console-audit') });
     await signOut(page);
 
     const admin = await staff('admin.one', 'admin');

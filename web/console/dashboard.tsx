@@ -116,6 +116,14 @@ export function Dashboard({ t, lang, drive }: ScreenProps) {
                 </path>
               );
             })}
+            {NIGER_REGIONS.regions
+              .filter((region) => region.pcode === 'NE008')
+              .map((region) => (
+                // Niamey is a few pixels wide at this scale: a disc of its colour marks it.
+                <circle key="niamey" cx={region.cx} cy={region.cy} r="9" fill={shadeFor(stats.byRegion[region.pcode] ?? 0, max)} stroke="#111" data-pcode-marker={region.pcode}>
+                  <title>{`${region.name} (${region.pcode}): ${stats.byRegion[region.pcode] ?? 0}`}</title>
+                </circle>
+              ))}
             {NIGER_REGIONS.regions.map((region) => (
               <text key={`${region.pcode}-label`} x={region.cx} y={region.cy} font-size="14" text-anchor="middle">
                 {region.pcode === 'NE008' ? '' : `${region.name} ${stats.byRegion[region.pcode] ?? 0}`}

@@ -41,7 +41,7 @@ export function Reviews({ t, lang, drive }: ScreenProps) {
     [t('web_phone'), (v) => v.phone],
     [t('web_national_id'), (v) => v.nationalId],
     [t('console_area'), (v) => areaName(drive, v.area)],
-    [t('web_roles'), (v) => (v.roles ?? []).map((r) => (drive.roles.get(r) ? drive.label(drive.roles.get(r)!.labels, lang) : r)).join(', ')],
+    [t('console_role'), (v) => (v.roles ?? []).map((r) => (drive.roles.get(r) ? drive.label(drive.roles.get(r)!.labels, lang) : r)).join(', ')],
     [t('console_channel'), (v) => v.channel],
     [t('console_registered_at'), (v) => v.createdAt?.replace('T', ' ').slice(0, 16)],
   ];

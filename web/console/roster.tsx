@@ -222,7 +222,7 @@ export function VolunteerPage({ t, lang, drive, id }: ScreenProps & { id: string
     [t('console_area'), areaName(drive, volunteer.area)],
     [t('agent_site'), volunteer.site ? (drive.sites.get(volunteer.site)?.name ?? volunteer.site) : '—'],
     [t('console_channel'), volunteer.channel ?? <em>{hidden}</em>],
-    [t('web_roles'), labels(volunteer.roles, drive.roles)],
+    [t('console_role'), labels(volunteer.roles, drive.roles)],
     [t('console_skill'), labels(volunteer.skills, drive.skills)],
     [t('web_languages'), volunteer.languages === undefined ? <em>{hidden}</em> : volunteer.languages.join(', ') || '—'],
     [t('web_availability'), volunteer.availability ? t(`web_avail_${volunteer.availability}`) : <em>{hidden}</em>],
