@@ -184,11 +184,12 @@ export function renderRegisterForm({ drive, lang, form, errors = [], notice, ass
   const describedInvalid = (control: string, hint: string) =>
     byControl.has(control) ? ` aria-invalid="true" aria-describedby="${control}-err ${hint}"` : ` aria-describedby="${hint}"`;
 
-  const input = (name: string, label: string, attrs: string, value: string, required: boolean, hint?: string) =>
-    `<div class="f"><label for="${name}">${t(label)}${required ? ' *' : ` <span class="opt">(${t('web_optional')})</span>`}</label>` +
+  // "either": one of several fields is needed (date of birth or year); the group's legend carries the star.
+  const input = (name: string, label: string, attrs: string, value: string, required: boolean | 'either', hint?: string) =>
+    `<div class="f"><label for="${name}">${t(label)}${required === 'either' ? '' : required ? ' *' : ` <span class="opt">(${t('web_optional')})</span>`}</label>` +
     (hint ? `<p class="hint" id="${name}-hint">${t(hint)}</p>` : '') +
     errorOf(name) +
-    `<input id="${name}" name="${name}" ${attrs} value="${escapeHtml(value)}"${required ? ' required' : ''}${hint ? describedInvalid(name, `${name}-hint`) : invalid(name)}></div>`;
+    `<input id="${name}" name="${name}" ${attrs} value="${escapeHtml(value)}"${required === true ? ' required' : ''}${hint ? describedInvalid(name, `${name}-hint`) : invalid(name)}></div>`;
 
   const select = (name: string, label: string, options: readonly { value: string; label: string }[], value: string, hidden: boolean) =>
     `<div class="f" data-level="${name}"${hidden ? ' hidden' : ''}><label for="${name}">${label.startsWith('__') ? escapeHtml(label.slice(2)) : t(label)}</label>${name === 'region' ? errorOf('region') : ''}` +
@@ -225,8 +226,8 @@ export function renderRegisterForm({ drive, lang, form, errors = [], notice, ass
     input('givenName', 'web_given_name', 'type="text" autocomplete="given-name" maxlength="200"', form.givenName, true) +
     input('familyName', 'web_family_name', 'type="text" autocomplete="family-name" maxlength="200"', form.familyName, true) +
     `<fieldset><legend>${t('web_birth')} *</legend>` +
-    input('birthDate', 'web_birth_date', 'type="date" autocomplete="bday" placeholder="1994-03-12"', form.birthDate, false, 'web_birth_date_hint') +
-    input('birthYear', 'web_birth_year', 'type="text" inputmode="numeric" pattern="[0-9]*" maxlength="4"', form.birthYear, false) +
+    input('birthDate', 'web_birth_date', 'type="date" autocomplete="bday" placeholder="1994-03-12"', form.birthDate, 'either', 'web_birth_date_hint') +
+    input('birthYear', 'web_birth_year', 'type="text" inputmode="numeric" pattern="[0-9]*" maxlength="4"', form.birthYear, 'either') +
     `</fieldset>` +
     fieldset('sex', 'web_sex', checks('sex', [{ value: 'F', label: uiText('web_sex_f', lang) }, { value: 'M', label: uiText('web_sex_m', lang) }], [form.sex], 'radio'), false) +
     input('phone', 'web_phone', 'type="tel" autocomplete="tel" inputmode="tel" maxlength="40"', form.phone, true, 'web_phone_hint') +
