@@ -83,5 +83,18 @@ describeBrowser('agent app in Chromium: offline queue, reload, sync exactly once
     await page.click('text=Synchroniser maintenant');
     await page.waitForTimeout(500);
     expect(await count()).toBe(20);
+
+    // Online, a person already registered (same phone) is answered as such on the record.
+    await page.waitForSelector('#givenName');
+    await page.fill('#givenName', 'Mariama');
+    await page.fill('#familyName', 'Sani');
+    await page.fill('#birthDate', '1988-04-04');
+    await page.fill('#phone', phones[0] ?? '');
+    if (!(await page.isChecked('input[name=roles][value=medical]'))) await page.check('input[name=roles][value=medical]');
+    await page.check('#consent');
+    await page.click('button.go');
+    await expect.poll(() => page.locator('.outbox li[data-state=already]').count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.textContent('.outbox li[data-state=already]')).toContain('Déjà inscrite');
+    expect(await count()).toBe(20);
   }, 180_000);
 });
