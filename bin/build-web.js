@@ -3,7 +3,7 @@
 // Run by `npm ci`/`npm install` (prepare) and by `npm start`; with --if-missing it builds only when
 // the output is missing or older than its sources, so a fresh clone or a pull never needs a separate step.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,11 +22,30 @@ function newest(path) {
   return Math.max(0, ...readdirSync(full).map((name) => newest(join(path, name))));
 }
 
-if (process.argv.includes('--if-missing') && existsSync(manifest)) {
-  const built = statSync(manifest).mtimeMs;
-  if (Math.max(...SOURCES.map(newest)) <= built) process.exit(0);
-  console.log('web apps: sources changed since the last build, rebuilding');
+const ifMissing = process.argv.includes('--if-missing');
+const upToDate = () => existsSync(manifest) && Math.max(...SOURCES.map(newest)) <= statSync(manifest).mtimeMs;
+if (ifMissing && upToDate()) process.exit(0);
+
+// One build at a time (test files start servers in parallel): the others wait, then find it done.
+const lock = join(root, 'dist', '.web-build.lock');
+mkdirSync(join(root, 'dist'), { recursive: true });
+const waitUntil = Date.now() + 120_000;
+for (;;) {
+  try {
+    mkdirSync(lock);
+    break;
+  } catch {
+    // A lock older than two minutes was left by a build that died.
+    if (Date.now() > waitUntil || Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
 }
+process.on('exit', () => rmSync(lock, { recursive: true, force: true }));
+if (ifMissing && upToDate()) process.exit(0);
+if (ifMissing) console.log('web apps: missing or older than their sources, building');
 
 let viteBin;
 try {
