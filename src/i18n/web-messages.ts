@@ -102,6 +102,7 @@ export const WEB_MESSAGES = {
   console_by_region: { fr: 'Par région', en: 'By region', ha: 'Bisa yanki' },
   console_map_source: { fr: 'Contours : Natural Earth (domaine public), simplifiés ; codes P OCHA.', en: 'Outlines: Natural Earth (public domain), simplified; OCHA P-codes.', ha: 'Iyakoki: Natural Earth (na jama’a), an sauƙaƙa; lambobin P na OCHA.' },
   console_search: { fr: 'Rechercher', en: 'Search', ha: 'Nema' },
+  console_search_hint: { fr: 'Référence ou téléphone', en: 'Reference or phone', ha: 'Lambar shaida ko waya' },
   console_any: { fr: 'Tous', en: 'Any', ha: 'Kowane' },
   console_status: { fr: 'Statut', en: 'Status', ha: 'Matsayi' },
   console_role: { fr: 'Rôle', en: 'Role', ha: 'Aiki' },

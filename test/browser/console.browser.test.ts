@@ -86,6 +86,11 @@ describeBrowser('console in Chromium: sign-in with TOTP, roster, volunteer, dupl
     expect(rows.some((r) => r.includes('Mahamadou Issoufou'))).toBe(true);
     expect(rows.every((r) => r.includes('Tillabéri'))).toBe(true);
     await page.screenshot({ path: screenshotPath('console-roster'), fullPage: true });
+    // Finding one person by the phone they give, written their way.
+    await page.fill('#filter-q', '97 00 00 01');
+    await page.click('form[role=search] button');
+    await expect.poll(() => page.locator('#roster tbody tr').count()).toBe(1);
+    expect(await page.textContent('#roster')).toContain('Mahamadou Issoufou');
     await page.click(`#roster a:has-text("${first.reference}")`);
     await page.waitForSelector('#volunteer-title');
     expect(await page.textContent('#volunteer-title')).toContain('Mahamadou Issoufou');

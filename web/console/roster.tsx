@@ -41,6 +41,8 @@ export function fullName(v: VolunteerView, hidden: string): string {
 }
 
 interface Filters {
+  /** A reference ("7K3Q-9XDM") or a phone number, as typed. */
+  q: string;
   area: string;
   role: string;
   skill: string;
@@ -49,7 +51,8 @@ interface Filters {
 }
 
 export function Roster({ t, lang, drive, go }: ScreenProps) {
-  const [filters, setFilters] = useState<Filters>({ area: '', role: '', skill: '', availability: '', status: 'active' });
+  const [filters, setFilters] = useState<Filters>({ q: '', area: '', role: '', skill: '', availability: '', status: 'active' });
+  const [typed, setTyped] = useState('');
   const [region, setRegion] = useState('');
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [page, setPage] = useState<{ items: VolunteerView[]; nextCursor: string | null } | null>(null);
@@ -57,7 +60,9 @@ export function Roster({ t, lang, drive, go }: ScreenProps) {
 
   const load = async (cursor: string | null) => {
     const query = new URLSearchParams({ limit: '25' });
-    for (const [key, value] of Object.entries(filters) as [string, string][]) if (value) query.set(key, value);
+    for (const [key, value] of Object.entries(filters) as [string, string][]) if (value && key !== 'q') query.set(key, value);
+    const q = filters.q.trim();
+    if (q) query.set(/^[0-9a-z]{4}-?[0-9a-z]{4}$/i.test(q) ? 'reference' : 'phone', q);
     if (cursor) query.set('cursor', cursor);
     const answer = await api<{ items: VolunteerView[]; nextCursor: string | null } & Problem>('GET', `/api/v1/volunteers?${query.toString()}`);
     if (answer.ok) {
@@ -90,7 +95,19 @@ export function Roster({ t, lang, drive, go }: ScreenProps) {
   return (
     <>
       <h2>{t('console_roster')}</h2>
-      <form class="card filters" role="search" onSubmit={(e) => e.preventDefault()}>
+      <form
+        class="card filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilters({ ...filters, q: typed });
+        }}
+      >
+        <div class="f">
+          <label for="filter-q">{t('console_search_hint')}</label>
+          <input id="filter-q" type="search" value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
+        </div>
+        <button type="submit">{t('console_search')}</button>
         <div class="f">
           <label for="filter-region">{t('console_area')}</label>
           <select
