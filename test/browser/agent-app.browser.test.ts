@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { prepareDevice } from '../../src/services/staff/manage-devices.ts';
+import { prepareDevice, revokeDevice } from '../../src/services/staff/manage-devices.ts';
 import { describeBrowser, openBrowser, screenshotPath, startServer, type OpenBrowser, type RunningServer } from './browser.ts';
 
 describeBrowser('agent app in Chromium: offline queue, reload, sync exactly once', () => {
@@ -95,6 +95,19 @@ describeBrowser('agent app in Chromium: offline queue, reload, sync exactly once
     await page.click('button.go');
     await expect.poll(() => page.locator('.outbox li[data-state=already]').count(), { timeout: 20_000 }).toBe(1);
     expect(await page.textContent('.outbox li[data-state=already]')).toContain('Déjà inscrite');
+    expect(await count()).toBe(20);
+
+    // Revoked: the next sync is refused at once; the registration stays on the device, waiting, and the agent is told.
+    expect(await revokeDevice(ctx, prepared.device.id, 'system:test', '127.0.0.1')).toBe(true);
+    await page.fill('#givenName', 'Ramatou');
+    await page.fill('#familyName', 'Sani');
+    await page.fill('#birthDate', '1987-03-03');
+    await page.fill('#phone', '+22791999999');
+    await page.check('#consent');
+    await page.click('button.go');
+    await expect.poll(() => page.locator('[role=alert]').count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.textContent('[role=alert]')).toContain('révoqué');
+    expect(await page.locator('.outbox li[data-state=waiting]').count()).toBe(1);
     expect(await count()).toBe(20);
   }, 180_000);
 });
