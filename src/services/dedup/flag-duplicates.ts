@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { compareRecords } from '../../dedup/compare-records.ts';
-import { scorePair, type ModelParameters } from '../../dedup/model/fellegi-sunter.ts';
+import { scorePair, type ModelParameters, type PairScore } from '../../dedup/model/fellegi-sunter.ts';
 import type { PersonRecord } from '../../dedup/person-record.ts';
 import { prepareRecord, type PreparedRecord } from '../../dedup/prepared-record.ts';
 import type { Drive } from '../../config/load-drive.ts';
@@ -79,7 +79,8 @@ export async function flagPossibleDuplicates(
   record: PersonRecord,
   now: string,
 ): Promise<number> {
-  const prepared = prepareRecord(record);
+  const ancestorsOf = deps.drive.ancestorsOf;
+  const prepared = prepareRecord(record, ancestorsOf);
   const keys = storedKeys(deps.cipher, deps.drive, prepared);
   if (keys.length === 0) return 0;
   const rows = await trx
@@ -94,32 +95,62 @@ export async function flagPossibleDuplicates(
   let flagged = 0;
   if (ids.length > 0) {
     const candidates = await deps.volunteers.comparable(trx, ids);
-    const ancestorsOf = (p: string) => deps.drive.ancestorsOf(p);
     for (const other of candidates) {
-      const score = scorePair(compareRecords(prepared, prepareRecord(other), { ancestorsOf }), model);
+      const score = scorePair(compareRecords(prepared, prepareRecord(other, ancestorsOf), { ancestorsOf }), model);
       if (score.probability < REVIEW_THRESHOLD) continue;
-      // A new registration has no review yet: the pair is new, and the unique pair guards a retry.
-      await trx
-        .insertInto('dedup_reviews')
-        .values({
-          id: uuidv7(),
-          volunteer_a: other.id,
-          volunteer_b: record.id,
-          probability: score.probability,
-          explanation: JSON.stringify(score.fields.map((f) => ({ field: f.field, level: f.level, weight: f.weight }))),
-          status: 'pending',
-          data_hash: pairDataHash(deps.cipher, record, other),
-          created_at: now,
-          decided_by: null,
-          decided_at: null,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-      flagged += 1;
+      if (await queueReview(trx, deps.cipher, record, other, score, now)) flagged += 1;
     }
   }
   await trx.insertInto('dedup_keys').values(keys.map((key) => ({ key, volunteer_id: record.id }))).onConflict((oc) => oc.doNothing()).execute();
   return flagged;
+}
+
+/**
+ * Puts a pair in the review queue. A pair already there keeps its decision while both records stay
+ * as they were when it was flagged or decided; when their compared data have changed since (a new
+ * phone number, say), a "different people" decision no longer holds and the pair is asked again, and
+ * a pending pair gets the new score. A "same person" decision is final (the later record is merged).
+ * Returns whether the queue changed.
+ */
+export async function queueReview(
+  trx: Kysely<MusterSchema>,
+  cipher: FieldCipher,
+  x: PersonRecord,
+  y: PersonRecord,
+  score: Pick<PairScore, 'probability' | 'fields'>,
+  now: string,
+): Promise<boolean> {
+  // Ids are time-ordered: the first of the pair is the earlier registration.
+  const [a, b] = x.id < y.id ? [x, y] : [y, x];
+  const values = {
+    probability: score.probability,
+    explanation: JSON.stringify(score.fields.map((f) => ({ field: f.field, level: f.level, weight: f.weight }))),
+    status: 'pending' as const,
+    data_hash: pairDataHash(cipher, a, b),
+    created_at: now,
+    decided_by: null,
+    decided_at: null,
+  };
+  const result = await trx
+    .insertInto('dedup_reviews')
+    .values({ id: uuidv7(), volunteer_a: a.id, volunteer_b: b.id, ...values })
+    .onConflict((oc) =>
+      oc
+        .columns(['volunteer_a', 'volunteer_b'])
+        .doUpdateSet(values)
+        .where((eb) => eb.and([eb('dedup_reviews.status', '<>', 'same'), eb('dedup_reviews.data_hash', '<>', eb.ref('excluded.data_hash'))])),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * Checks a registered volunteer again after their compared data changed: their lookup keys are
+ * replaced and the people sharing them compared again (see queueReview for earlier decisions).
+ */
+export async function recheckVolunteer(trx: Kysely<MusterSchema>, deps: FlagDeps, model: ModelParameters, record: PersonRecord, now: string): Promise<number> {
+  await trx.deleteFrom('dedup_keys').where('volunteer_id', '=', record.id).execute();
+  return flagPossibleDuplicates(trx, deps, model, record, now);
 }
 
 /** Whether a registration has a possible duplicate still waiting for a decision. */
