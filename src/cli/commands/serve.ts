@@ -38,6 +38,9 @@ export async function serveCommand(values: CommandValues, io: CommandIo): Promis
   const address = await app.listen({ port, host });
   io.out(`Muster is running at ${address} (drive ${ctx.drive.config.id}, database ${ctx.database.location})`);
   io.out(`  API documentation: ${address}/docs`);
+  // Browsers accept the Secure session cookie over plain HTTP only on "localhost".
+  const web = address.replace('://127.0.0.1:', '://localhost:');
+  io.out(`  Public registration page: ${web}/register   Agent app: ${web}/agent/   Console: ${web}/console/`);
   const dataFlag = typeof values.data === 'string' ? ` --data ${values.data}` : '';
   if ((await ctx.staff.list(ctx.database.db)).length === 0) {
     io.out(`  No staff account yet. Create the first admin with:  npx muster user add --username admin --role admin${dataFlag}`);
