@@ -107,16 +107,8 @@ for (const [file, entityOf, hasPhone] of values['no-febrl'] ? [] : febrl) {
 // Nigerien spelling variants: second registrations of the same people (new phone, variant spellings,
 // swapped names, year only), from the demo generator, at each size asked for (e.g. --niger 20000,1000000),
 // matched on worker threads as `muster dedup` does, with the time of each stage.
-interface ScaleRow {
-  records: number;
-  truePairs: number;
-  candidates: number;
-  blockingRecall: number;
-  precision: number;
-  recall: number;
-  f1: number;
+interface ScaleRow extends Omit<Row, 'set' | 'ids'> {
   stages: Record<string, number>;
-  seconds: number;
   rssMb: number;
 }
 const scaleRows: ScaleRow[] = [];
