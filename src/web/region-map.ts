@@ -81,13 +81,27 @@ export function buildRegionMap(geojson: { features: Feature[] }, width = 600, to
       const rounded = simple.map(([x, y]) => [Math.round(x), Math.round(y)] as Position).filter((p, i, a) => i === 0 || p[0] !== a[i - 1]![0] || p[1] !== a[i - 1]![1]);
       return `M${rounded.map(([x, y]) => `${x} ${y}`).join('L')}Z`;
     });
-    // Label at the mean of the outer ring's points.
-    for (const p of (rings(feature)[0] ?? []).map(project)) {
-      sx += p[0];
-      sy += p[1];
+    // Label at the centroid of the outer ring (area-weighted, shoelace formula), not the mean of its
+    // points, which crowd where the border is intricate.
+    const outer = (rings(feature)[0] ?? []).map(project);
+    let area = 0;
+    for (let i = 0; i < outer.length - 1; i++) {
+      const [x0, y0] = outer[i]!;
+      const [x1, y1] = outer[i + 1]!;
+      const cross = x0 * y1 - x1 * y0;
+      area += cross;
+      sx += (x0 + x1) * cross;
+      sy += (y0 + y1) * cross;
       n += 1;
     }
-    return { pcode: feature.properties.pcode, name: feature.properties.name, d: parts.join(''), cx: Math.round(sx / Math.max(n, 1)), cy: Math.round(sy / Math.max(n, 1)) };
+    if (area === 0 || n === 0) {
+      sx = outer[0]?.[0] ?? 0;
+      sy = outer[0]?.[1] ?? 0;
+    } else {
+      sx /= 3 * area;
+      sy /= 3 * area;
+    }
+    return { pcode: feature.properties.pcode, name: feature.properties.name, d: parts.join(''), cx: Math.round(sx), cy: Math.round(sy) };
   });
   return { width, height, regions };
 }
