@@ -129,7 +129,7 @@ describe('audit log tampering', () => {
       }
     }
     for (const kind of KINDS) expect(seen.get(kind) ?? 0, kind).toBeGreaterThanOrEqual(20);
-  });
+  }, 120_000); // hundreds of copies of a database, each verified: slow on a busy machine
 
   it('reports an edited checkpoint and one signed by another key', async () => {
     const lines = readFileSync(checkpointFile, 'utf8').trimEnd().split('\n');
