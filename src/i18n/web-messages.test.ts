@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LEVELS } from '../dedup/levels.ts';
+import { MATCH_FIELDS } from '../dedup/person-record.ts';
 import { MESSAGES } from './messages.ts';
 import { INTERFACE_LANGUAGES } from './translate.ts';
 import { uiText } from './ui-text.ts';
@@ -16,6 +18,11 @@ describe('the web labels catalogue', () => {
       expect(texts[language]?.trim(), language).not.toBe('');
       expect(placeholders(texts[language] ?? ''), language).toEqual(expected);
     }
+  });
+
+  it('names every field and agreement level a duplicate explanation can show', () => {
+    const codes = [...MATCH_FIELDS.map((f) => `dedup_field_${f}`), ...[...new Set(Object.values(LEVELS).flat()), 'missing'].map((l) => `dedup_level_${l}`)];
+    expect(codes.filter((code) => !Object.hasOwn(WEB_MESSAGES, code))).toEqual([]);
   });
 
   it('shares no code with the messages catalogue (one meaning per code)', () => {

@@ -103,7 +103,8 @@ describeBrowser('console in Chromium: sign-in with TOTP, roster, volunteer, dupl
     const review = page.locator('article.review').first();
     expect(await review.textContent()).toContain('Mahamadou Issoufou');
     expect(await review.textContent()).toContain('Mohamed Issoufou');
-    expect(await review.textContent()).toContain('alias');
+    expect(await review.textContent()).toContain('same name, other spelling');
+    expect(await review.textContent()).toContain('Given name');
     await page.screenshot({ path: screenshotPath('console-review'), fullPage: true });
     await review.locator('button:has-text("Same person")').click();
     await expect.poll(() => page.textContent('#review-message')).toContain('Decision recorded');

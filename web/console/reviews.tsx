@@ -6,6 +6,7 @@ import { areaName, fullName, type VolunteerView } from './roster.tsx';
 interface ReviewItem {
   id: string;
   probability: number;
+  band: 'high' | 'middle';
   status: string;
   createdAt: string;
   explanation: { field: string; level: string; weight: number }[];
@@ -56,7 +57,9 @@ export function Reviews({ t, lang, drive }: ScreenProps) {
       {items.length === 0 && <p>{t('console_no_results')}</p>}
       {items.map((item) => (
         <article class="card review" key={item.id} data-review-id={item.id}>
-          <h3>{t('console_score', { score: item.probability.toFixed(3) })}</h3>
+          <h3>
+            {t(item.band === 'high' ? 'console_band_high' : 'console_band_middle')} · {t('console_score', { score: item.probability.toFixed(3) })}
+          </h3>
           <div class="grid2">
             <table>
               <thead>
@@ -87,8 +90,8 @@ export function Reviews({ t, lang, drive }: ScreenProps) {
               <tbody>
                 {item.explanation.map((e) => (
                   <tr key={e.field}>
-                    <td>{e.field}</td>
-                    <td class={e.weight >= 0 ? 'agree-yes' : 'agree-no'}>{e.level}</td>
+                    <td>{t(`dedup_field_${e.field}`)}</td>
+                    <td class={e.weight >= 0 ? 'agree-yes' : 'agree-no'}>{t(`dedup_level_${e.level}`)}</td>
                     <td>{e.weight >= 0 ? `+${e.weight.toFixed(2)}` : e.weight.toFixed(2)}</td>
                   </tr>
                 ))}
