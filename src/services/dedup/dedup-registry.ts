@@ -22,8 +22,8 @@ const PAGE = 5000;
 /**
  * `muster dedup`: compares the whole registry (active volunteers), estimates the match model from it
  * (saved, and used from then on by the check on each registration), puts every likely pair in the
- * review queue (a pair already decided keeps its decision unless its data changed since), and indexes every volunteer's
- * blocking keys so that later registrations meet them. Audited as one batch.
+ * review queue (a pair already decided keeps its decision unless its data changed since), and indexes the
+ * blocking keys of volunteers who have none yet, so that later registrations meet them. Audited as one batch.
  */
 export async function dedupRegistry(ctx: AppContext, actor: string, onProgress?: (step: string, done: number, total: number) => void): Promise<RegistryDedupResult> {
   const started = performance.now();
@@ -52,13 +52,17 @@ export async function dedupRegistry(ctx: AppContext, actor: string, onProgress?:
       return changed;
     });
   }
-  for (let i = 0; i < records.length; i += 1000) {
-    const rows = records.slice(i, i + 1000).flatMap((r) => storedKeys(ctx.cipher, ctx.drive, prepareRecord(r, ctx.drive.ancestorsOf)).map((key) => ({ key, volunteer_id: r.id })));
+  // Registrations index their own keys as they are stored; only people registered before that (or
+  // whose keys were lost) are indexed here.
+  const indexed = new Set((await ctx.database.db.selectFrom('dedup_keys').select('volunteer_id').distinct().execute()).map((r) => r.volunteer_id));
+  const unindexed = records.filter((r) => !indexed.has(r.id));
+  for (let i = 0; i < unindexed.length; i += 1000) {
+    const rows = unindexed.slice(i, i + 1000).flatMap((r) => storedKeys(ctx.cipher, ctx.drive, prepareRecord(r, ctx.drive.ancestorsOf)).map((key) => ({ key, volunteer_id: r.id })));
     for (let j = 0; j < rows.length; j += 5000) {
       const part = rows.slice(j, j + 5000);
       await ctx.database.write((trx) => trx.insertInto('dedup_keys').values(part).onConflict((oc) => oc.doNothing()).execute());
     }
-    onProgress?.('indexing', Math.min(i + 1000, records.length), records.length);
+    onProgress?.('indexing', Math.min(i + 1000, unindexed.length), unindexed.length);
   }
   const model = parametersToJson(result.parameters);
   await ctx.database.write(async (trx) => {
