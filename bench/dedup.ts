@@ -56,7 +56,7 @@ function measure(set: string, ids: string, records: PersonRecord[], truth: Array
   );
   // Blocking recall: how many true pairs blocking lets the model see at all.
   const index = new Map(records.map((r, i) => [r.id, i]));
-  const blocks = new CandidatePairs(records.map(prepareRecord));
+  const blocks = new CandidatePairs(records.map((r) => prepareRecord(r)));
   const seen = truth.filter(([a, b]) => {
     const i = index.get(a) as number;
     const j = index.get(b) as number;

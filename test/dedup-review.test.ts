@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../src/app/app-context.ts';
 import { sealAllPendingAudit } from '../src/audit/audit-sealer.ts';
 import { buildServer } from '../src/http/build-server.ts';
+import { bulkRegister } from '../src/services/bulk-register.ts';
 import { registration, nextPhone } from './fixtures.ts';
 import { describeEachDatabase, type TestDatabase } from './helpers/databases.ts';
 import { prepareStaffPassword, signedInStaff, type SignedIn } from './helpers/staff.ts';
@@ -83,5 +84,60 @@ describeEachDatabase('possible duplicates: flagged at registration, reviewed, me
     expect(different).toHaveLength(1);
     // Both registrations stay, and the retry of the second no longer says it awaits review.
     expect((await app.inject({ method: 'GET', url: `/api/v1/volunteers/${b.json().id as string}`, headers: admin.headers })).json().status).toBe('active');
+  });
+
+  const reviewOf = async (aId: string, status = 'pending') =>
+    ((await app.inject({ method: 'GET', url: `/api/v1/dedup/reviews?status=${status}`, headers: admin.headers })).json().items as Array<{ id: string; a: { id: string }; b: { id: string } }>).find(
+      (i) => i.a.id === aId,
+    );
+
+  it('asks again about "different people" once their data change, and not before', async () => {
+    const a = await register({ givenName: 'Hadiza', familyName: 'Souley', birthDate: '1993-03-03', area: 'NE003004' });
+    const b = await register({ givenName: 'Hadizatou', familyName: 'Souley', birthDate: '1993-03-03', area: 'NE003004' });
+    expect(b.json().awaitingReview).toBe(true);
+    const review = await reviewOf(a.json().id as string);
+    if (!review) throw new Error('no review');
+    await app.inject({ method: 'POST', url: `/api/v1/dedup/reviews/${review.id}/decision`, headers: admin.headers, payload: { decision: 'different' } });
+    expect(await reviewOf(a.json().id as string)).toBeUndefined();
+
+    // A change that is not compared (availability) leaves the decision alone.
+    const same = await app.inject({ method: 'PATCH', url: `/api/v1/volunteers/${b.json().id as string}`, headers: admin.headers, payload: { availability: 'later' } });
+    expect(same.statusCode).toBe(200);
+    expect(await reviewOf(a.json().id as string)).toBeUndefined();
+
+    // A new phone number is compared data: the pair is back in the queue, once.
+    const changed = await app.inject({ method: 'PATCH', url: `/api/v1/volunteers/${b.json().id as string}`, headers: admin.headers, payload: { phone: nextPhone() } });
+    expect(changed.statusCode).toBe(200);
+    const back = await reviewOf(a.json().id as string);
+    expect(back?.id).toBe(review.id);
+    expect(back?.b.id).toBe(b.json().id);
+    expect(await reviewOf(a.json().id as string, 'different')).toBeUndefined();
+    const rows = await ctx.database.db.selectFrom('dedup_reviews').select('status').where('volunteer_a', '=', a.json().id as string).execute();
+    expect(rows).toEqual([{ status: 'pending' }]);
+  });
+
+  it('erases the duplicate-check keys and the open questions of a withdrawn volunteer', async () => {
+    const a = await register({ givenName: 'Ramatou', familyName: 'Hamani', birthDate: '1980-08-08', area: 'NE002001' });
+    const b = await register({ givenName: 'Ramatoulaye', familyName: 'Hamani', birthDate: '1980-08-08', area: 'NE002001' });
+    expect(b.json().awaitingReview).toBe(true);
+    const bId = b.json().id as string;
+    expect((await ctx.database.db.selectFrom('dedup_keys').select('key').where('volunteer_id', '=', bId).execute()).length).toBeGreaterThan(0);
+    const withdrawn = await app.inject({ method: 'POST', url: `/api/v1/volunteers/${bId}/withdraw`, headers: admin.headers });
+    expect(withdrawn.statusCode).toBe(200);
+    expect(await ctx.database.db.selectFrom('dedup_keys').select('key').where('volunteer_id', '=', bId).execute()).toEqual([]);
+    expect(await reviewOf(a.json().id as string)).toBeUndefined();
+    // A third registration like the first is compared with the first only.
+    const c = await register({ givenName: 'Ramatou', familyName: 'Hamani', birthDate: '1980-08-08', area: 'NE002001001' });
+    expect(c.json().awaitingReview).toBe(true);
+    const rows = await ctx.database.db.selectFrom('dedup_reviews').select(['volunteer_a', 'volunteer_b']).where('volunteer_b', '=', c.json().id as string).execute();
+    expect(rows).toEqual([{ volunteer_a: a.json().id, volunteer_b: c.json().id }]);
+  });
+
+  it('indexes people registered in bulk, so that a later registration meets them', async () => {
+    const phone = nextPhone();
+    const result = await bulkRegister(ctx, [{ input: registration({ phone, givenName: 'Abdoulaye', familyName: 'Maïga', birthDate: '1979-09-09', area: 'NE001002' }), channel: 'import' }], 'system:test');
+    expect(result.created).toBe(1);
+    const later = await register({ givenName: 'Abdullahi', familyName: 'Maiga', birthDate: '1979-09-09', area: 'NE001002' });
+    expect(later.json().awaitingReview).toBe(true);
   });
 });

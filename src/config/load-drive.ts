@@ -194,7 +194,7 @@ export interface Drive {
   /** The area itself, then every area below it (depth first, by name); empty for an unknown P-code. */
   descendantsOf(pcode: string): readonly string[];
   /** The area itself, then its parent, up to its region; empty for an unknown P-code. */
-  ancestorsOf(pcode: string): readonly string[];
+  ancestorsOf: (pcode: string) => readonly string[];
   /** The areas directly below `pcode` (regions for `null`), sorted by name for numbered menus. */
   children(pcode: string | null): readonly Area[];
   /** The level-1 area containing `pcode` (itself for a region). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CandidatePairs } from './blocking.ts';
+import { CandidatePairs, type BlockingRule } from './blocking.ts';
 import type { PersonRecord } from './person-record.ts';
 import { prepareRecord } from './prepared-record.ts';
 
@@ -17,7 +17,7 @@ const person = (id: string, over: Partial<PersonRecord>): PersonRecord => ({
 
 function candidates(records: PersonRecord[], maxBlockSize?: number): Set<string> {
   const seen = new Set<string>();
-  const blocks = new CandidatePairs(records.map(prepareRecord), maxBlockSize === undefined ? {} : { maxBlockSize });
+  const blocks = new CandidatePairs(records.map((r) => prepareRecord(r)), maxBlockSize === undefined ? {} : { maxBlockSize });
   blocks.forEach((i, j) => {
     const key = `${records[i]?.id}-${records[j]?.id}`;
     expect(seen.has(key), `pair ${key} visited twice`).toBe(false);
@@ -43,14 +43,36 @@ describe('blocking', () => {
     expect(pairs.has('e-f')).toBe(false);
   });
 
-  it('skips blocks larger than the limit but keeps the pairs other rules find', () => {
-    const family = (i: number) => `Ka${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}rou`;
-    const many = Array.from({ length: 30 }, (_, i) => person(`p${i}`, { givenName: 'Moussa', familyName: family(i), birthYear: 1990 }));
-    many.push(person('x', { givenName: 'Moussa', familyName: family(1), birthYear: 1991 }));
-    const limited = candidates(many, 10);
-    // "moussa|1990" is too common to pair on; the pair of names still pairs p1 and x.
-    expect(limited.has('p0-p2')).toBe(false);
-    expect(limited.has('p1-x')).toBe(true);
-    expect(candidates(many).has('p0-p2')).toBe(true);
+  it('splits a block larger than the limit by the refinements, and skips it only when none is left', () => {
+    // One key for everyone (the given name); years 1990..1993, five people each; two without a year.
+    const records = Array.from({ length: 20 }, (_, i) => person(`p${i}`, { givenName: 'Moussa', familyName: `F${i}`, birthYear: 1990 + (i % 4) }));
+    records.push(person('n1', { givenName: 'Moussa', familyName: 'G1' }), person('n2', { givenName: 'Moussa', familyName: 'G2' }));
+    const firstName: BlockingRule['keys'] = (r, emit) => {
+      const first = r.given.canonical[0];
+      if (first !== undefined) emit(first);
+    };
+    const refined = new CandidatePairs(records.map((r) => prepareRecord(r)), {
+      maxBlockSize: 6,
+      rules: [{ name: 'given', keys: firstName, refine: [(r) => r.birthYear] }],
+    });
+    expect(refined.stats[0]).toMatchObject({ refinedBlocks: 1, blocks: 4, skippedBlocks: 0, pairs: 40 });
+    expect(refined.isCandidate(0, 4)).toBe(true); // both 1990
+    expect(refined.isCandidate(0, 1)).toBe(false); // 1990 and 1991
+    expect(refined.isCandidate(20, 21)).toBe(false); // no year: not in any part
+
+    const unrefined = new CandidatePairs(records.map((r) => prepareRecord(r)), { maxBlockSize: 6, rules: [{ name: 'given', keys: firstName }] });
+    expect(unrefined.stats[0]).toMatchObject({ blocks: 0, skippedBlocks: 1, pairs: 0 });
+    expect(unrefined.size).toBe(0);
+  });
+
+  it('lets a year given alone meet a full date of a neighbouring year once blocks are split by year', () => {
+    const common = Array.from({ length: 40 }, (_, i) => person(`c${i}`, { givenName: 'Souleymane', familyName: 'Harouna', birthYear: 1950 + i, area: 'NE005003003' }));
+    const a = person('a', { givenName: 'Souleymane', familyName: 'HAROUNA', birthDate: '2000-12-02', birthYear: 2000, area: 'NE005003003' });
+    const b = person('b', { givenName: 'Souleymane', familyName: 'Haruna', birthYear: 2001, area: 'NE005003' });
+    const records = [...common, a, b];
+    const blocks = new CandidatePairs(records.map((r) => prepareRecord(r)));
+    expect(blocks.isCandidate(40, 41)).toBe(true);
+    expect(blocks.isCandidate(0, 1)).toBe(true); // years given alone, one apart
+    expect(blocks.isCandidate(0, 5)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { compareArea, type AncestorsOf } from './compare/compare-area.ts';
-import { compareBirth } from './compare/compare-birth.ts';
+import { compareParsedBirths } from './compare/compare-birth.ts';
 import { compareNationalId } from './compare/compare-national-id.ts';
-import { comparePhone } from './compare/compare-phone.ts';
+import { comparePhoneDigits } from './compare/compare-phone.ts';
 import type { Comparison } from './levels.ts';
 import { comparePersonNames } from './names/compare-names.ts';
 import type { PreparedRecord } from './prepared-record.ts';
@@ -21,8 +21,8 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord, options: Co
   return {
     givenName: names.givenName,
     familyName: names.familyName,
-    birth: compareBirth(a.record, b.record),
-    phone: comparePhone(a.record.phone, b.record.phone),
+    birth: compareParsedBirths(a.birth, b.birth),
+    phone: comparePhoneDigits(a.phoneDigits, b.phoneDigits),
     nationalId: options.ignoreNationalId ? MISSING : compareNationalId(a.record.nationalId, b.record.nationalId),
     area: compareArea(a.record.area, b.record.area, options.ancestorsOf),
   };

@@ -2,7 +2,16 @@ import { createRandom } from '../demo/random.ts';
 import { CandidatePairs, type BlockingOptions, type BlockingStats } from './blocking.ts';
 import { compareRecords, type CompareOptions } from './compare-records.ts';
 import type { Comparison } from './levels.ts';
-import { estimateParameters, initialParameters, scorePair, termFrequencies, type ModelParameters, type PairScore } from './model/fellegi-sunter.ts';
+import {
+  estimateParameters,
+  initialParameters,
+  matchProbability,
+  scorePair,
+  termFrequencies,
+  type ModelParameters,
+  type PairScore,
+  type TermFrequencyLookups,
+} from './model/fellegi-sunter.ts';
 import { nameValue } from './names/compare-names.ts';
 import type { PersonRecord } from './person-record.ts';
 import { prepareRecord, type PreparedRecord } from './prepared-record.ts';
@@ -28,7 +37,7 @@ export interface MatchedPair {
 export interface FindResult {
   pairs: MatchedPair[];
   candidatePairs: number;
-  blocking: BlockingStats[];
+  blocking: readonly BlockingStats[];
   parameters: ModelParameters;
 }
 
@@ -39,40 +48,35 @@ const RANDOM_OTHERS = 200_000;
 
 export const DEFAULT_THRESHOLD = 0.5;
 
-/**
- * Finds the pairs of records that are the same person: blocking, comparison field by field, a
- * Fellegi-Sunter model whose m, u and prior are estimated by EM over every pair of the data (candidate
- * pairs plus a weighted random sample of the others), term-frequency adjustment of names, and a
- * probability threshold. Every reported pair carries its field-by-field explanation.
- */
-export function findDuplicates(records: readonly PersonRecord[], options: FindOptions = {}): FindResult {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const generator = createRandom(options.seed ?? 1);
-  const random = () => generator.next();
-  const prepared: PreparedRecord[] = records.map(prepareRecord);
-  options.onProgress?.('blocking', 0, records.length);
-  const blocks = new CandidatePairs(prepared, options);
+/** Everything decided before scoring: the prepared records, their candidate pairs, the model. */
+export interface DuplicatePlan {
+  prepared: PreparedRecord[];
+  blocks: CandidatePairs;
+  tf: TermFrequencyLookups;
+  parameters: ModelParameters;
+}
 
-  // Candidate pairs, as two flat index arrays (8 bytes a pair).
-  let left = new Uint32Array(1 << 16);
-  let right = new Uint32Array(1 << 16);
-  let count = 0;
-  const blocking = blocks.forEach((i, j) => {
-    if (count === left.length) {
-      left = grow(left);
-      right = grow(right);
-    }
-    left[count] = i;
-    right[count] = j;
-    count += 1;
-  });
-
-  const compare = (i: number, j: number): Comparison => compareRecords(prepared[i] as PreparedRecord, prepared[j] as PreparedRecord, options);
-
-  const tf = {
+/** Frequency of each name among the records (for term-frequency adjustment). */
+export function nameFrequencies(prepared: readonly PreparedRecord[]): TermFrequencyLookups {
+  return {
     givenName: termFrequencies(prepared.filter((p) => p.given.canonical.length > 0).map((p) => nameValue(p.given))),
     familyName: termFrequencies(prepared.filter((p) => p.family.canonical.length > 0).map((p) => nameValue(p.family))),
   };
+}
+
+/**
+ * Prepares, blocks and estimates the model (EM over every pair of the data: a sample of the candidate
+ * pairs plus a weighted random sample of the others), unless parameters are given.
+ */
+export function planDuplicates(records: readonly PersonRecord[], options: FindOptions = {}): DuplicatePlan {
+  const generator = createRandom(options.seed ?? 1);
+  const random = () => generator.next();
+  const prepared: PreparedRecord[] = records.map((r) => prepareRecord(r, options.ancestorsOf));
+  options.onProgress?.('blocking', 0, records.length);
+  const blocks = new CandidatePairs(prepared, options);
+  const count = blocks.size;
+  const compare = (i: number, j: number): Comparison => compareRecords(prepared[i] as PreparedRecord, prepared[j] as PreparedRecord, options);
+  const tf = nameFrequencies(prepared);
 
   let parameters = options.parameters;
   if (!parameters) {
@@ -82,7 +86,7 @@ export function findDuplicates(records: readonly PersonRecord[], options: FindOp
     const candidateWeight = emCandidates === 0 ? 0 : count / emCandidates;
     for (let k = 0; k < emCandidates; k++) {
       const pick = count <= MAX_EM_CANDIDATES ? k : Math.floor(random() * count);
-      comparisons.push(compare(left[pick] as number, right[pick] as number));
+      comparisons.push(compare(...blocks.pairAt(pick)));
       weights.push(candidateWeight);
     }
     const n = prepared.length;
@@ -102,23 +106,47 @@ export function findDuplicates(records: readonly PersonRecord[], options: FindOp
     options.onProgress?.('estimating', 0, comparisons.length);
     parameters = estimateParameters(comparisons, { initial: initialParameters(comparisons, { weights }), weights });
   }
-
-  const pairs: MatchedPair[] = [];
-  for (let k = 0; k < count; k++) {
-    const i = left[k] as number;
-    const j = right[k] as number;
-    const score = scorePair(compare(i, j), parameters, tf);
-    if (score.probability >= threshold) {
-      pairs.push({ a: (prepared[i] as PreparedRecord).record.id, b: (prepared[j] as PreparedRecord).record.id, probability: score.probability, score });
-    }
-    if (k % 100_000 === 0) options.onProgress?.('scoring', k, count);
-  }
-  options.onProgress?.('scoring', count, count);
-  return { pairs, candidatePairs: count, blocking, parameters };
+  return { prepared, blocks, tf, parameters };
 }
 
-function grow(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
-  const bigger = new Uint32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
+/**
+ * Scores candidate pairs `from` to `to` (positions in the sorted candidate list) and keeps those at or
+ * above the threshold, each with its field-by-field explanation.
+ */
+export function scoreCandidates(
+  prepared: readonly PreparedRecord[],
+  pairAt: (k: number) => readonly [number, number],
+  range: { from: number; to: number },
+  model: { parameters: ModelParameters; tf: TermFrequencyLookups; threshold: number },
+  options: CompareOptions,
+  onProgress?: (done: number) => void,
+): MatchedPair[] {
+  const pairs: MatchedPair[] = [];
+  for (let k = range.from; k < range.to; k++) {
+    const [i, j] = pairAt(k);
+    const a = prepared[i] as PreparedRecord;
+    const b = prepared[j] as PreparedRecord;
+    const comparison = compareRecords(a, b, options);
+    if (matchProbability(comparison, model.parameters, model.tf) >= model.threshold) {
+      const score = scorePair(comparison, model.parameters, model.tf);
+      pairs.push({ a: a.record.id, b: b.record.id, probability: score.probability, score });
+    }
+    if ((k - range.from + 1) % 100_000 === 0) onProgress?.(k - range.from + 1);
+  }
+  return pairs;
+}
+
+/**
+ * Finds the pairs of records that are the same person: blocking, comparison field by field, a
+ * Fellegi-Sunter model whose m, u and prior are estimated by EM over every pair of the data (candidate
+ * pairs plus a weighted random sample of the others), term-frequency adjustment of names, and a
+ * probability threshold. Every reported pair carries its field-by-field explanation.
+ */
+export function findDuplicates(records: readonly PersonRecord[], options: FindOptions = {}): FindResult {
+  const plan = planDuplicates(records, options);
+  const count = plan.blocks.size;
+  const model = { parameters: plan.parameters, tf: plan.tf, threshold: options.threshold ?? DEFAULT_THRESHOLD };
+  const pairs = scoreCandidates(plan.prepared, (k) => plan.blocks.pairAt(k), { from: 0, to: count }, model, options, (done) => options.onProgress?.('scoring', done, count));
+  options.onProgress?.('scoring', count, count);
+  return { pairs, candidatePairs: count, blocking: plan.blocks.stats, parameters: plan.parameters };
 }

@@ -5,7 +5,7 @@ import type { MatchField } from './person-record.ts';
  * "missing" and carries no evidence either way. The match model learns a weight per level.
  */
 export const NAME_LEVELS = ['exact', 'alias', 'phonetic', 'fuzzy_high', 'fuzzy', 'initial', 'different'] as const;
-export const BIRTH_LEVELS = ['exact', 'day_month_swapped', 'one_part_off', 'same_year', 'year_within_1', 'different'] as const;
+export const BIRTH_LEVELS = ['exact', 'day_month_swapped', 'one_part_off', 'same_year', 'year_within_1', 'dates_differ', 'different'] as const;
 export const PHONE_LEVELS = ['exact', 'same_last_8', 'one_digit_off', 'different'] as const;
 export const NATIONAL_ID_LEVELS = ['exact', 'one_edit', 'different'] as const;
 export const AREA_LEVELS = ['same', 'parent_child', 'same_region', 'different'] as const;
@@ -41,9 +41,14 @@ export type Comparison = { readonly [F in MatchField]: FieldComparison };
 /** Keys derived from one name, for blocking and comparison (see names/name-keys.ts). */
 export interface NameKeys {
   /** Normalised tokens: lower case, no accents or punctuation, particles removed. */
-  tokens: string[];
+  readonly tokens: readonly string[];
   /** Tokens mapped to their alias group (Mahamadou, Mohamed, Mouhamed -> one canonical form). */
-  canonical: string[];
+  readonly canonical: readonly string[];
   /** Phonetic codes (Double Metaphone, primary and alternate) of the canonical tokens. */
-  phonetic: string[];
+  readonly phonetic: readonly string[];
+  /**
+   * Set on keys made by nameKeys: one id per distinct list of normalised tokens, so that comparisons
+   * of the same two names ("MOUSSA" and "Moussa" are one name) can be remembered.
+   */
+  readonly id?: number;
 }

@@ -84,7 +84,7 @@ interface Person {
 }
 
 /** How many earlier people are kept as candidates for a second registration (a uniform sample). */
-const DUPLICATE_POOL_SIZE = 10_000;
+const DUPLICATE_POOL_SIZE = 100_000;
 const DAY_MS = 86_400_000;
 
 export function* generateVolunteers(options: GenerateVolunteersOptions): Generator<GeneratedVolunteer> {

@@ -1,4 +1,8 @@
+import type { Kysely } from 'kysely';
+import { prepareRecord } from '../dedup/prepared-record.ts';
 import type { Channel } from '../domain/registration-input.ts';
+import type { MusterSchema } from '../store/schema.ts';
+import { personRecordOf, storedKeys } from './dedup/flag-duplicates.ts';
 import type { FieldError } from '../domain/field-error.ts';
 import { validateRegistration } from '../domain/validate-registration.ts';
 import { recordAudit } from '../store/audit-pending.ts';
@@ -45,8 +49,25 @@ export async function bulkRegister(deps: RegisterDeps, items: readonly BulkItem[
   });
   const created = await deps.database.write(async (trx) => {
     const count = (await deps.volunteers.insertMany(trx, rows)).size;
+    await indexDuplicateKeys(trx, deps, rows);
     await recordAudit(trx, { at: now.toISOString(), actor: capturedBy, action: 'volunteer.bulk_create', details: { created: count, refused: refused.length } });
     return count;
   });
   return { created, existing: rows.length - created, refused };
+}
+
+/**
+ * Indexes the duplicate-check keys of the rows that were inserted (not those that collided), so that
+ * later registrations are compared with them. Bulk rows are not compared among themselves here:
+ * `muster dedup` does that for the whole registry.
+ */
+async function indexDuplicateKeys(trx: Kysely<MusterSchema>, deps: RegisterDeps, rows: readonly NewVolunteer[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const inserted = new Set((await trx.selectFrom('volunteers').select('id').where('id', 'in', chunk.map((r) => r.id)).execute()).map((r) => r.id));
+    const keys = chunk
+      .filter((row) => inserted.has(row.id))
+      .flatMap((row) => storedKeys(deps.cipher, deps.drive, prepareRecord(personRecordOf({ ...row.registration, id: row.id }), deps.drive.ancestorsOf)).map((key) => ({ key, volunteer_id: row.id })));
+    for (let j = 0; j < keys.length; j += 2000) await trx.insertInto('dedup_keys').values(keys.slice(j, j + 2000)).onConflict((oc) => oc.doNothing()).execute();
+  }
 }

@@ -1,4 +1,7 @@
 import type { Drive } from '../config/load-drive.ts';
+import type { FieldCipher } from '../crypto/field-cipher.ts';
+import { currentDedupModel } from './dedup/dedup-model.ts';
+import { personRecordOf, recheckVolunteer } from './dedup/flag-duplicates.ts';
 import type { FieldError } from '../domain/field-error.ts';
 import { validateVolunteerChanges } from '../domain/validate-changes.ts';
 import type { Volunteer } from '../domain/volunteer.ts';
@@ -11,6 +14,7 @@ export interface ChangeDeps {
   database: Database;
   volunteers: VolunteerStore;
   drive: Drive;
+  cipher: FieldCipher;
   clock: () => Date;
 }
 
@@ -21,12 +25,16 @@ export type ChangeOutcome =
   | { status: 'refused'; errors: FieldError[] }
   | { status: 'phone_taken' };
 
-/** Changes contact, availability, roles, skills or languages of an active volunteer in the caller's scope. */
+/**
+ * Changes contact, availability, roles, skills or languages of an active volunteer in the caller's
+ * scope. A new phone number is compared data: the volunteer is checked for duplicates again.
+ */
 export async function changeVolunteer(deps: ChangeDeps, caller: Caller, id: string, raw: unknown): Promise<ChangeOutcome> {
   const check = validateVolunteerChanges(raw, deps.drive);
   if (!check.ok) return { status: 'refused', errors: check.errors };
   const changes = check.value;
   const now = deps.clock();
+  const model = changes.phone === undefined ? null : await currentDedupModel(deps.database);
   const at = now.toISOString();
   return deps.database.write(async (trx): Promise<ChangeOutcome> => {
     const current = await deps.volunteers.get(trx, id);
@@ -40,6 +48,7 @@ export async function changeVolunteer(deps: ChangeDeps, caller: Caller, id: stri
     await recordAudit(trx, { at, actor: callerActor(caller), action: 'volunteer.update', details: { volunteerId: id, fields: Object.keys(changes).sort() }, ip: caller.ip });
     const updated = await deps.volunteers.get(trx, id);
     if (!updated) throw new Error(`volunteer ${id} vanished during an update`);
+    if (model !== null && updated.phone !== current.phone) await recheckVolunteer(trx, deps, model, personRecordOf(updated), at);
     return { status: 'updated', volunteer: presentFor(caller, updated) };
   });
 }

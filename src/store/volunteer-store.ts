@@ -220,7 +220,7 @@ export function createVolunteerStore(cipher: FieldCipher) {
   }
 
   /**
-   * Withdrawal: personal fields and the lookup hashes are erased; what remains (area, roles, skills,
+   * Withdrawal: personal fields and the lookup hashes (phone, ID number, duplicate-check keys) are erased; what remains (area, roles, skills,
    * channel, dates) identifies no one and keeps the counts right.
    */
   async function erase(db: Executor, id: string, now: string): Promise<void> {
@@ -244,6 +244,14 @@ export function createVolunteerStore(cipher: FieldCipher) {
         withdrawn_at: now,
       })
       .where('id', '=', id)
+      .execute();
+    // The duplicate-check keys are hashes of the names: erased too; questions about this person that
+    // nobody has answered yet no longer need an answer.
+    await db.deleteFrom('dedup_keys').where('volunteer_id', '=', id).execute();
+    await db
+      .deleteFrom('dedup_reviews')
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('volunteer_a', '=', id), eb('volunteer_b', '=', id)]))
       .execute();
   }
 

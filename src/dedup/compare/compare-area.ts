@@ -40,6 +40,25 @@ function normaliseArea(code: string | null): string | null {
   return normalised.length > 0 ? normalised : null;
 }
 
+/**
+ * The region of an area and the level below it on the way to the area (a department), for blocking:
+ * from the hierarchy when it knows the code, else from a P-code's digits, else (postcodes) the first
+ * two characters as the region and the code itself below it.
+ */
+export function regionAndDistrict(area: string, ancestorsOf?: AncestorsOf): { region: string; district: string } {
+  const code = area.trim().toUpperCase();
+  const chain = ancestorsOf?.(code) ?? [];
+  if (chain.length > 0) {
+    const region = chain[chain.length - 1] ?? code;
+    return { region, district: chain[chain.length - 2] ?? region };
+  }
+  if (PCODE.test(code)) {
+    const region = code.slice(0, PCODE_REGION_LENGTH);
+    return { region, district: code.length >= PCODE_REGION_LENGTH + 3 ? code.slice(0, PCODE_REGION_LENGTH + 3) : region };
+  }
+  return { region: code.length > 2 ? code.slice(0, 2) : code, district: code };
+}
+
 interface Lineage {
   /** Areas strictly above the code. */
   above: ReadonlySet<string>;
@@ -71,11 +90,37 @@ function lineage(code: string, ancestorsOf: AncestorsOf | undefined, postcodeReg
  * - `different`; `missing` when either side has no area.
  */
 export function compareArea(a: string | null, b: string | null, ancestorsOf?: AncestorsOf, options: AreaComparisonOptions = {}): FieldComparison {
+  const postcodeRegionLength = options.postcodeRegionLength ?? 2;
+  const postcodeTypos = options.postcodeTypos ?? true;
+  if (a === null || b === null || postcodeRegionLength !== 2 || !postcodeTypos) return compareAreaOnce(a, b, ancestorsOf, postcodeRegionLength, postcodeTypos);
+  // Default options: areas are few (hundreds of P-codes, thousands of postcodes) and pairs of them
+  // repeat across millions of record pairs, so each pair's level is worked out once per hierarchy.
+  const hierarchy = ancestorsOf ?? NO_HIERARCHY;
+  let memo = AREA_MEMO.get(hierarchy);
+  if (memo === undefined) AREA_MEMO.set(hierarchy, (memo = new Map<string, Map<string, FieldComparison>>()));
+  let row = memo.get(a);
+  if (row === undefined) {
+    if (memo.size >= AREA_MEMO_ROWS) memo.clear();
+    memo.set(a, (row = new Map<string, FieldComparison>()));
+  }
+  let result = row.get(b);
+  if (result === undefined) {
+    result = Object.freeze(compareAreaOnce(a, b, ancestorsOf, postcodeRegionLength, postcodeTypos));
+    if (row.size < AREA_MEMO_ROWS) row.set(b, result);
+  }
+  return result;
+}
+
+function compareAreaOnce(a: string | null, b: string | null, ancestorsOf: AncestorsOf | undefined, postcodeRegionLength: number, postcodeTypos: boolean): FieldComparison {
   const x = normaliseArea(a);
   const y = normaliseArea(b);
   if (x === null || y === null) return { level: 'missing' };
-  return { level: areaLevel(x, y, ancestorsOf, options.postcodeRegionLength ?? 2, options.postcodeTypos ?? true) };
+  return { level: areaLevel(x, y, ancestorsOf, postcodeRegionLength, postcodeTypos) };
 }
+
+const NO_HIERARCHY: AncestorsOf = () => [];
+const AREA_MEMO = new WeakMap<AncestorsOf, Map<string, Map<string, FieldComparison>>>();
+const AREA_MEMO_ROWS = 20_000;
 
 function areaLevel(x: string, y: string, ancestorsOf: AncestorsOf | undefined, postcodeRegionLength: number, postcodeTypos: boolean): AreaLevel {
   if (x === y) return 'same';

@@ -29,14 +29,18 @@ describe('compareBirth', () => {
     expect(level(date('1923-11-14'), { birthDate: '1923-11-64', birthYear: null })).toBe('one_part_off');
   });
 
-  it('same_year: same year otherwise, or a year alone on one side or both', () => {
-    expect(level(date('1990-03-12'), date('1990-07-25'))).toBe('same_year');
+  it('same_year: same year, a year alone on one side or both', () => {
     expect(level(date('1990-03-12'), year(1990))).toBe('same_year');
     expect(level(year(1990), year(1990))).toBe('same_year');
   });
 
-  it('year_within_1: years one apart', () => {
-    expect(level(date('1990-03-12'), date('1991-07-25'))).toBe('year_within_1');
+  it('dates_differ: two whole dates of the same or neighbouring years, differing in day and month', () => {
+    expect(level(date('1990-03-12'), date('1990-07-25'))).toBe('dates_differ');
+    expect(level(date('1990-03-12'), date('1991-07-25'))).toBe('dates_differ');
+    expect(level(date('1990-03-12'), date('1992-07-25'))).toBe('different');
+  });
+
+  it('year_within_1: years one apart, a year alone on one side or both', () => {
     expect(level(year(1990), date('1989-12-31'))).toBe('year_within_1');
     expect(level(year(2000), year(1999))).toBe('year_within_1');
   });

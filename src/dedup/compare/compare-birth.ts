@@ -1,10 +1,10 @@
-import type { BirthLevel, FieldComparison } from '../levels.ts';
+import { BIRTH_LEVELS, type BirthLevel, type FieldComparison } from '../levels.ts';
 import type { PersonRecord } from '../person-record.ts';
 import { isOneSubstitutionOrTransposition } from './compare-national-id.ts';
 
 export type BirthFields = Pick<PersonRecord, 'birthDate' | 'birthYear'>;
 
-interface ParsedBirth {
+export interface ParsedBirth {
   year: number;
   /** Month and day, both present or both absent (a year alone). */
   month: number | null;
@@ -20,7 +20,7 @@ interface ParsedBirth {
  * against the calendar: a source file may hold "1923-11-64", a mistyped 14th, and that still says a
  * lot about who the person is. A date that cannot be read falls back to `birthYear`.
  */
-function parseBirth(fields: BirthFields): ParsedBirth | null {
+export function parseBirth(fields: BirthFields): ParsedBirth | null {
   const match = fields.birthDate === null ? null : /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(fields.birthDate.trim());
   if (match) {
     const [, y = '', m = '', d = ''] = match;
@@ -41,16 +41,23 @@ function parseBirth(fields: BirthFields): ParsedBirth | null {
  *   another month, same month and day with the year one typo away (one digit, or two adjacent digits
  *   swapped: 1956/1965), or the two YYYYMMDD strings one typo apart (a transposition across parts,
  *   19450603 vs 19405603).
- * - `same_year`: same year otherwise, including when one side (or both) has only a year.
- * - `year_within_1`: years one apart (ages given in different years, or a year-end birthday).
+ * - `same_year`: same year, and one side (or both) has only a year.
+ * - `year_within_1`: years one apart, and one side (or both) has only a year (ages given in
+ *   different years, or a year-end birthday).
+ * - `dates_differ`: both full dates known, years at most one apart, and neither the same day nor the
+ *   same month: where a year alone says nothing against a match, two whole dates this far apart do.
  * - `different`.
  * - `missing`: either side has neither a date nor a year, so there is nothing to compare.
  */
 export function compareBirth(a: BirthFields, b: BirthFields): FieldComparison {
-  const x = parseBirth(a);
-  const y = parseBirth(b);
-  if (x === null || y === null) return { level: 'missing' };
-  return { level: birthLevel(x, y) };
+  return compareParsedBirths(parseBirth(a), parseBirth(b));
+}
+
+const BIRTH_RESULTS = new Map<string, FieldComparison>(['missing', ...BIRTH_LEVELS].map((level) => [level, Object.freeze({ level })]));
+
+/** compareBirth on births parsed beforehand (once per record, not once per pair). Results are shared: do not change them. */
+export function compareParsedBirths(x: ParsedBirth | null, y: ParsedBirth | null): FieldComparison {
+  return BIRTH_RESULTS.get(x === null || y === null ? 'missing' : birthLevel(x, y)) as FieldComparison;
 }
 
 function birthLevel(x: ParsedBirth, y: ParsedBirth): BirthLevel {
@@ -64,7 +71,8 @@ function birthLevel(x: ParsedBirth, y: ParsedBirth): BirthLevel {
     if (sameMonth && sameDay && isOneSubstitutionOrTransposition(x.yearText, y.yearText)) return 'one_part_off';
     if (isOneSubstitutionOrTransposition(x.dateText, y.dateText)) return 'one_part_off';
   }
-  if (sameYear) return 'same_year';
-  if (Math.abs(x.year - y.year) === 1) return 'year_within_1';
-  return 'different';
+  const close = sameYear || Math.abs(x.year - y.year) === 1;
+  if (!close) return 'different';
+  if (x.dateText !== null && y.dateText !== null) return 'dates_differ';
+  return sameYear ? 'same_year' : 'year_within_1';
 }

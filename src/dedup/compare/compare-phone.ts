@@ -1,4 +1,4 @@
-import type { FieldComparison, PhoneLevel } from '../levels.ts';
+import { PHONE_LEVELS, type FieldComparison, type PhoneLevel } from '../levels.ts';
 import { isOneSubstitutionOrTransposition } from './compare-national-id.ts';
 
 /**
@@ -25,10 +25,18 @@ export const MIN_DIGITS_FOR_ONE_OFF = 6;
  * - `different`; `missing` when either side has no digits.
  */
 export function comparePhone(a: string | null, b: string | null): FieldComparison {
-  const x = a?.replace(/\D/g, '') ?? '';
-  const y = b?.replace(/\D/g, '') ?? '';
-  if (x.length === 0 || y.length === 0) return { level: 'missing' };
-  return { level: phoneLevel(x, y) };
+  return comparePhoneDigits(phoneDigits(a), phoneDigits(b));
+}
+
+export function phoneDigits(phone: string | null): string {
+  return phone?.replace(/\D/g, '') ?? '';
+}
+
+const PHONE_RESULTS = new Map<string, FieldComparison>(['missing', ...PHONE_LEVELS].map((level) => [level, Object.freeze({ level })]));
+
+/** comparePhone on the digits only (see phoneDigits), computed once per record. Results are shared: do not change them. */
+export function comparePhoneDigits(x: string, y: string): FieldComparison {
+  return PHONE_RESULTS.get(x.length === 0 || y.length === 0 ? 'missing' : phoneLevel(x, y)) as FieldComparison;
 }
 
 function phoneLevel(x: string, y: string): PhoneLevel {

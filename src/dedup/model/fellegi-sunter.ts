@@ -528,37 +528,57 @@ export interface PairScore {
  * or level the parameters do not know weighs 0, as does a missing field.
  */
 export function scorePair(comparison: Comparison, params: ModelParameters, tf: TermFrequencyLookups = {}, options: ScoreOptions = {}): PairScore {
-  const floor = options.tfFloor ?? 0;
-  const priorWeight = Math.log2(params.prior / (1 - params.prior));
-  let weight = priorWeight;
   const fields: FieldExplanation[] = [];
+  const weight = weigh(comparison, params, tf, options, fields);
+  return { weight, priorWeight: Math.log2(params.prior / (1 - params.prior)), probability: 1 / (1 + 2 ** -weight), fields };
+}
+
+/** scorePair's probability alone, without the explanation: for the millions of pairs of a batch run. */
+export function matchProbability(comparison: Comparison, params: ModelParameters, tf: TermFrequencyLookups = {}, options: ScoreOptions = {}): number {
+  return 1 / (1 + 2 ** -weigh(comparison, params, tf, options, null));
+}
+
+/** The total weight of a pair; explains each field into `explain` when given. */
+function weigh(comparison: Comparison, params: ModelParameters, tf: TermFrequencyLookups, options: ScoreOptions, explain: FieldExplanation[] | null): number {
+  const floor = options.tfFloor ?? 0;
+  let weight = Math.log2(params.prior / (1 - params.prior));
   for (const field of MATCH_FIELDS) {
     const fc = comparison[field];
-    const explanation: FieldExplanation = { field, level: fc.level, weight: 0, tfAdjusted: false };
-    if (fc.agreedValue !== undefined) explanation.agreedValue = fc.agreedValue;
     const fp = params.fields[field];
     const m = fp?.m[fc.level];
-    let u = fp?.u[fc.level];
-    if (fc.level !== MISSING && m !== undefined && u !== undefined && m > 0 && u > 0) {
+    const levelU = fp?.u[fc.level];
+    let u = levelU;
+    let fieldWeight = 0;
+    let seen: number | undefined;
+    let tfAdjusted = false;
+    const counted = fc.level !== MISSING && m !== undefined && levelU !== undefined && m > 0 && levelU > 0;
+    if (counted) {
+      u = levelU;
       const lookup = tf[field];
       if (fc.agreedValue !== undefined && lookup) {
-        const seen = lookup(fc.agreedValue);
-        explanation.termFrequency = seen;
+        seen = lookup(fc.agreedValue);
         const frequency = Math.max(seen, floor);
         if (frequency > 0) {
           const average = lookup.randomAgreement;
           u = (options.tfMode ?? 'relative') === 'relative' && average !== undefined && average > 0 ? Math.min(1, (u * frequency) / average) : frequency;
-          explanation.tfAdjusted = true;
+          tfAdjusted = true;
         }
       }
-      explanation.m = m;
-      explanation.u = u;
-      explanation.weight = Math.log2(m / u);
-      weight += explanation.weight;
+      fieldWeight = Math.log2(m / u);
+      weight += fieldWeight;
     }
-    fields.push(explanation);
+    if (explain !== null) {
+      const explanation: FieldExplanation = { field, level: fc.level, weight: fieldWeight, tfAdjusted };
+      if (fc.agreedValue !== undefined) explanation.agreedValue = fc.agreedValue;
+      if (seen !== undefined) explanation.termFrequency = seen;
+      if (counted) {
+        explanation.m = m;
+        explanation.u = u;
+      }
+      explain.push(explanation);
+    }
   }
-  return { weight, priorWeight, probability: 1 / (1 + 2 ** -weight), fields };
+  return weight;
 }
 
 // ---------------------------------------------------------------------------------------------------

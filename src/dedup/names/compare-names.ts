@@ -44,8 +44,17 @@ function rank(c: FieldComparison): number {
  * order of writing does not matter, joined with a space. Build frequency tables with this function.
  */
 export function nameValue(keys: NameKeys): string {
-  return [...keys.canonical].sort().join(' ');
+  if (keys.id === undefined) return [...keys.canonical].sort().join(' ');
+  let value = nameValues.get(keys.id);
+  if (value === undefined) {
+    if (nameValues.size >= 500_000) nameValues.clear();
+    value = [...keys.canonical].sort().join(' ');
+    nameValues.set(keys.id, value);
+  }
+  return value;
 }
+
+const nameValues = new Map<number, string>();
 
 function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -244,6 +253,29 @@ function initialsMatch(p: Pairing): boolean {
  * `agreedValue` (exact and alias): see nameValue.
  */
 export function compareNameTokens(a: NameKeys, b: NameKeys): FieldComparison {
+  const ia = a.id;
+  const ib = b.id;
+  if (ia === undefined || ib === undefined) return compareNameTokensOnce(a, b);
+  // The same two names meet again and again across a registry's candidate pairs: compared once.
+  let row = nameMemo.get(ia);
+  if (row === undefined) {
+    if (nameMemo.size >= NAME_MEMO_ROWS) nameMemo.clear();
+    nameMemo.set(ia, (row = new Map<number, FieldComparison>()));
+  }
+  let result = row.get(ib);
+  if (result === undefined) {
+    result = Object.freeze(compareNameTokensOnce(a, b));
+    if (row.size < NAME_MEMO_ROW_LIMIT) row.set(ib, result);
+  }
+  return result;
+}
+
+/** Small-integer keys in nested maps: faster than one map of large numbers. Bounded either way. */
+const NAME_MEMO_ROWS = 100_000;
+const NAME_MEMO_ROW_LIMIT = 10_000;
+const nameMemo = new Map<number, Map<number, FieldComparison>>();
+
+function compareNameTokensOnce(a: NameKeys, b: NameKeys): FieldComparison {
   if (a.tokens.length === 0 || b.tokens.length === 0) return { level: 'missing' };
   if (sameMultiset(a.tokens, b.tokens)) return level('exact', nameValue(a));
   if (sameMultiset(a.canonical, b.canonical)) return level('alias', nameValue(a));

@@ -59,7 +59,33 @@ export function tokenCacheSize(): number {
  * Double Metaphone codes of the canonical forms. A missing or empty name has no tokens.
  */
 export function nameKeys(text: string | null): NameKeys {
+  if (text === null) return EMPTY;
+  let keys = nameCache.get(text);
+  if (keys === undefined) {
+    keys = computeNameKeys(text);
+    if (nameCache.size >= TOKEN_CACHE_LIMIT) nameCache.clear();
+    nameCache.set(text, keys);
+  }
+  return keys;
+}
+
+const EMPTY: NameKeys = Object.freeze({ tokens: Object.freeze([]), canonical: Object.freeze([]), phonetic: Object.freeze([]) });
+/**
+ * Names as written repeat even more than tokens (a million people share a few thousand names): the
+ * keys of each are computed once, and shared: they are frozen.
+ */
+const nameCache = new Map<string, NameKeys>();
+
+/** Keys by normalised tokens: names written differently but normalised alike share one object and id. */
+const byTokens = new Map<string, NameKeys>();
+let nextNameId = 1;
+
+function computeNameKeys(text: string): NameKeys {
   const tokens = normalizeName(text);
+  if (tokens.length === 0) return EMPTY;
+  const tokenKey = tokens.join(' ');
+  const known = byTokens.get(tokenKey);
+  if (known !== undefined) return known;
   const canonical: string[] = [];
   const phonetic: string[] = [];
   for (const token of tokens) {
@@ -67,5 +93,8 @@ export function nameKeys(text: string | null): NameKeys {
     canonical.push(keys.canonical);
     for (const code of keys.codes) if (!phonetic.includes(code)) phonetic.push(code);
   }
-  return { tokens, canonical, phonetic };
+  if (byTokens.size >= TOKEN_CACHE_LIMIT) byTokens.clear();
+  const keys: NameKeys = Object.freeze({ tokens: Object.freeze(tokens), canonical: Object.freeze(canonical), phonetic: Object.freeze(phonetic), id: nextNameId++ });
+  byTokens.set(tokenKey, keys);
+  return keys;
 }

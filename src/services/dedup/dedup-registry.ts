@@ -1,19 +1,18 @@
-import { findDuplicates } from '../../dedup/find-duplicates.ts';
+import { findDuplicatesInParallel } from '../../dedup/parallel-duplicates.ts';
 import { parametersToJson } from '../../dedup/model/fellegi-sunter.ts';
 import type { PersonRecord } from '../../dedup/person-record.ts';
 import { prepareRecord } from '../../dedup/prepared-record.ts';
 import type { AppContext } from '../../app/app-context.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
-import { uuidv7 } from '../../store/ids.ts';
 import { forgetCachedDedupModel, REVIEW_THRESHOLD } from './dedup-model.ts';
-import { pairDataHash, storedKeys } from './flag-duplicates.ts';
+import { queueReview, storedKeys } from './flag-duplicates.ts';
 
 export interface RegistryDedupResult {
   records: number;
   candidatePairs: number;
   /** Pairs at or above the review threshold. */
   pairs: number;
-  /** Of which new in the review queue (pairs already queued or decided are left as they are). */
+  /** Of which new in the review queue, or back in it because their data changed since (see queueReview). */
   queued: number;
   seconds: number;
 }
@@ -23,7 +22,7 @@ const PAGE = 5000;
 /**
  * `muster dedup`: compares the whole registry (active volunteers), estimates the match model from it
  * (saved, and used from then on by the check on each registration), puts every likely pair in the
- * review queue (a pair already queued or decided keeps its decision), and indexes every volunteer's
+ * review queue (a pair already decided keeps its decision unless its data changed since), and indexes every volunteer's
  * blocking keys so that later registrations meet them. Audited as one batch.
  */
 export async function dedupRegistry(ctx: AppContext, actor: string, onProgress?: (step: string, done: number, total: number) => void): Promise<RegistryDedupResult> {
@@ -37,43 +36,24 @@ export async function dedupRegistry(ctx: AppContext, actor: string, onProgress?:
     after = ids.at(-1)?.id ?? after;
     onProgress?.('reading', records.length, records.length);
   }
-  const result = findDuplicates(records, { ancestorsOf: (p) => ctx.drive.ancestorsOf(p), threshold: REVIEW_THRESHOLD, onProgress });
+  const result = await findDuplicatesInParallel(records, { ancestorsOf: ctx.drive.ancestorsOf, threshold: REVIEW_THRESHOLD, onProgress });
   const byId = new Map(records.map((r) => [r.id, r]));
   const now = ctx.clock().toISOString();
   let queued = 0;
   for (let i = 0; i < result.pairs.length; i += 500) {
     const chunk = result.pairs.slice(i, i + 500);
     queued += await ctx.database.write(async (trx) => {
-      let inserted = 0;
+      let changed = 0;
       for (const pair of chunk) {
-        // Ids are time-ordered: the smaller is the earlier registration.
-        const [a, b] = pair.a < pair.b ? [pair.a, pair.b] : [pair.b, pair.a];
-        const ra = byId.get(a);
-        const rb = byId.get(b);
-        if (!ra || !rb) continue;
-        const res = await trx
-          .insertInto('dedup_reviews')
-          .values({
-            id: uuidv7(),
-            volunteer_a: a,
-            volunteer_b: b,
-            probability: pair.probability,
-            explanation: JSON.stringify(pair.score.fields.map((f) => ({ field: f.field, level: f.level, weight: f.weight }))),
-            status: 'pending',
-            data_hash: pairDataHash(ctx.cipher, ra, rb),
-            created_at: now,
-            decided_by: null,
-            decided_at: null,
-          })
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirst();
-        inserted += Number(res.numInsertedOrUpdatedRows ?? 0);
+        const ra = byId.get(pair.a);
+        const rb = byId.get(pair.b);
+        if (ra && rb && (await queueReview(trx, ctx.cipher, ra, rb, pair.score, now))) changed += 1;
       }
-      return inserted;
+      return changed;
     });
   }
   for (let i = 0; i < records.length; i += 1000) {
-    const rows = records.slice(i, i + 1000).flatMap((r) => storedKeys(ctx.cipher, ctx.drive, prepareRecord(r)).map((key) => ({ key, volunteer_id: r.id })));
+    const rows = records.slice(i, i + 1000).flatMap((r) => storedKeys(ctx.cipher, ctx.drive, prepareRecord(r, ctx.drive.ancestorsOf)).map((key) => ({ key, volunteer_id: r.id })));
     for (let j = 0; j < rows.length; j += 5000) {
       const part = rows.slice(j, j + 5000);
       await ctx.database.write((trx) => trx.insertInto('dedup_keys').values(part).onConflict((oc) => oc.doNothing()).execute());

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { compareRecords } from '../../dedup/compare-records.ts';
-import { scorePair, type ModelParameters } from '../../dedup/model/fellegi-sunter.ts';
+import { scorePair, type ModelParameters, type PairScore } from '../../dedup/model/fellegi-sunter.ts';
 import type { PersonRecord } from '../../dedup/person-record.ts';
 import { prepareRecord, type PreparedRecord } from '../../dedup/prepared-record.ts';
 import type { Drive } from '../../config/load-drive.ts';
@@ -9,7 +9,6 @@ import type { Volunteer } from '../../domain/volunteer.ts';
 import { uuidv7 } from '../../store/ids.ts';
 import { statementChunks } from '../../store/statement-chunks.ts';
 import type { MusterSchema } from '../../store/schema.ts';
-import type { DedupReviewsTable } from '../../store/schema-staff.ts';
 import type { VolunteerStore } from '../../store/volunteer-store.ts';
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { REVIEW_THRESHOLD } from './dedup-model.ts';
@@ -101,7 +100,8 @@ export async function flagPossibleDuplicatesMany(
   records: readonly PersonRecord[],
   now: string,
 ): Promise<number[]> {
-  const prepared = records.map((record) => prepareRecord(record));
+  const ancestorsOf = deps.drive.ancestorsOf;
+  const prepared = records.map((record) => prepareRecord(record, ancestorsOf));
   const keysOf = prepared.map((p) => storedKeys(deps.cipher, deps.drive, p));
   const allKeys = [...new Set(keysOf.flat())];
   /** Who holds each key: the registry first, then the batch as it goes. */
@@ -132,44 +132,74 @@ export async function flagPossibleDuplicatesMany(
   const wanted = [...new Set(candidatesOf.flat())];
   const comparable = new Map<string, PreparedRecord>();
   for (const chunk of statementChunks(wanted, KEYS_PER_STATEMENT)) {
-    for (const other of await deps.volunteers.comparable(trx, chunk)) comparable.set(other.id, prepareRecord(other));
+    for (const other of await deps.volunteers.comparable(trx, chunk)) comparable.set(other.id, prepareRecord(other, ancestorsOf));
   }
-  const ancestorsOf = (p: string) => deps.drive.ancestorsOf(p);
-  const reviews: DedupReviewsTable[] = [];
-  const flagged = records.map((record, i) => {
+  const flagged: number[] = [];
+  for (const [i, record] of records.entries()) {
     const mine = prepared[i];
-    if (!mine) return 0;
     let count = 0;
-    for (const id of candidatesOf[i] ?? []) {
+    for (const id of mine ? (candidatesOf[i] ?? []) : []) {
       const other = comparable.get(id);
-      if (!other) continue;
+      if (!other || !mine) continue;
       const score = scorePair(compareRecords(mine, other, { ancestorsOf }), model);
       if (score.probability < REVIEW_THRESHOLD) continue;
-      reviews.push({
-        id: uuidv7(),
-        volunteer_a: other.record.id,
-        volunteer_b: record.id,
-        probability: score.probability,
-        explanation: JSON.stringify(score.fields.map((f) => ({ field: f.field, level: f.level, weight: f.weight }))),
-        status: 'pending',
-        data_hash: pairDataHash(deps.cipher, record, other.record),
-        created_at: now,
-        decided_by: null,
-        decided_at: null,
-      });
-      count += 1;
+      if (await queueReview(trx, deps.cipher, record, other.record, score, now)) count += 1;
     }
-    return count;
-  });
-  // A new registration has no review yet: the pair is new, and the unique pair guards a retry.
-  for (const chunk of statementChunks(reviews, 64)) {
-    await trx.insertInto('dedup_reviews').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+    flagged.push(count);
   }
   const keyRows = records.flatMap((record, i) => (keysOf[i] ?? []).map((key) => ({ key, volunteer_id: record.id })));
   for (const chunk of statementChunks(keyRows, KEYS_PER_STATEMENT)) {
     await trx.insertInto('dedup_keys').values(chunk).onConflict((oc) => oc.doNothing()).execute();
   }
   return flagged;
+}
+
+/**
+ * Puts a pair in the review queue. A pair already there keeps its decision while both records stay
+ * as they were when it was flagged or decided; when their compared data have changed since (a new
+ * phone number, say), a "different people" decision no longer holds and the pair is asked again, and
+ * a pending pair gets the new score. A "same person" decision is final (the later record is merged).
+ * Returns whether the queue changed.
+ */
+export async function queueReview(
+  trx: Kysely<MusterSchema>,
+  cipher: FieldCipher,
+  x: PersonRecord,
+  y: PersonRecord,
+  score: Pick<PairScore, 'probability' | 'fields'>,
+  now: string,
+): Promise<boolean> {
+  // Ids are time-ordered: the first of the pair is the earlier registration.
+  const [a, b] = x.id < y.id ? [x, y] : [y, x];
+  const values = {
+    probability: score.probability,
+    explanation: JSON.stringify(score.fields.map((f) => ({ field: f.field, level: f.level, weight: f.weight }))),
+    status: 'pending' as const,
+    data_hash: pairDataHash(cipher, a, b),
+    created_at: now,
+    decided_by: null,
+    decided_at: null,
+  };
+  const result = await trx
+    .insertInto('dedup_reviews')
+    .values({ id: uuidv7(), volunteer_a: a.id, volunteer_b: b.id, ...values })
+    .onConflict((oc) =>
+      oc
+        .columns(['volunteer_a', 'volunteer_b'])
+        .doUpdateSet(values)
+        .where((eb) => eb.and([eb('dedup_reviews.status', '<>', 'same'), eb('dedup_reviews.data_hash', '<>', eb.ref('excluded.data_hash'))])),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * Checks a registered volunteer again after their compared data changed: their lookup keys are
+ * replaced and the people sharing them compared again (see queueReview for earlier decisions).
+ */
+export async function recheckVolunteer(trx: Kysely<MusterSchema>, deps: FlagDeps, model: ModelParameters, record: PersonRecord, now: string): Promise<number> {
+  await trx.deleteFrom('dedup_keys').where('volunteer_id', '=', record.id).execute();
+  return flagPossibleDuplicates(trx, deps, model, record, now);
 }
 
 /** Whether a registration has a possible duplicate still waiting for a decision. */

@@ -99,7 +99,6 @@ export async function decideReview(deps: ReviewDeps, caller: Caller, reviewId: s
     );
     await deps.volunteers.erase(trx, merge.id, at);
     await trx.updateTable('volunteers').set({ merged_into: keep.id }).where('id', '=', merge.id).execute();
-    await trx.deleteFrom('dedup_keys').where('volunteer_id', '=', merge.id).execute();
     await recordAudit(trx, { at, actor: callerActor(caller), action: 'dedup.merge', details: { reviewId, kept: keep.id, merged: merge.id }, ip: caller.ip });
     return { status: 'decided', kept: keep.id, merged: merge.id };
   });
