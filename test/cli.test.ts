@@ -93,5 +93,5 @@ describe('muster command line', () => {
     expect(queued).toBe(likely);
     const second = await run('dedup', '--data', data);
     expect(second.out).toContain(' 0 new in the review queue');
-  });
+  }, 120_000); // three command processes, each starting TypeScript
 });

@@ -4,6 +4,7 @@ import { demoCommand } from './commands/demo.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statsCommand } from './commands/stats.ts';
+import { workerCommand } from './commands/worker.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { dedupCommand } from './commands/dedup.ts';
 import { dedupFileCommand } from './commands/dedup-file.ts';
@@ -46,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
     options: { ...dataOption, port: { type: 'string' }, host: { type: 'string' } },
     run: serveCommand,
   },
+  worker: { summary: 'send queued SMS through Kannel (the dispatcher as its own process)', usage: 'worker [--data DIR]', options: dataOption, run: workerCommand },
   migrate: { summary: 'apply pending database migrations', usage: 'migrate [--data DIR]', options: dataOption, run: migrateCommand },
   'config check': { summary: 'validate the drive configuration', usage: 'config check [--drive FILE]', options: dataOption, run: configCheckCommand },
   stats: { summary: 'counts of the registry (no personal data)', usage: 'stats [--data DIR]', options: dataOption, run: statsCommand },
@@ -148,7 +150,7 @@ const COMMANDS: Record<string, Command> = {
 
 function usage(): string {
   const lines = Object.values(COMMANDS).map((c) => `  muster ${c.usage.padEnd(62)} ${c.summary}`);
-  return ['usage:', ...lines, '', 'environment: DATABASE_URL (postgres://...), MUSTER_DATA, MUSTER_KEY, MUSTER_DRIVE, PORT, HOST'].join('\n');
+  return ['usage:', ...lines, '', 'environment: DATABASE_URL (postgres://...), MUSTER_DATA, MUSTER_KEY, MUSTER_DRIVE, PORT, HOST, MUSTER_KANNEL_URL (SMS: see README)'].join('\n');
 }
 
 /** Runs a command line and returns the exit code. */

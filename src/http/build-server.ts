@@ -8,6 +8,7 @@ import type { Principal } from '../access/principal.ts';
 import type { AppContext } from '../app/app-context.ts';
 import { negotiateLanguage } from '../i18n/translate.ts';
 import type { Caller } from '../services/access-context.ts';
+import type { MessagingDeps } from '../services/messaging/messaging-deps.ts';
 import { deviceForToken } from '../services/staff/manage-devices.ts';
 import { resolveSession, type ResolvedSession } from '../services/staff/resolve-session.ts';
 import { readCookie, SESSION_COOKIE } from './cookies.ts';
@@ -20,11 +21,14 @@ import { dedupRoutes } from './routes/dedup.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { importRoutes } from './routes/imports.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { driveRoutes } from './routes/drive.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { gatewayRoutes } from './routes/gateway.ts';
 import { healthRoutes } from './routes/health.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { userRoutes } from './routes/users.ts';
 import { volunteerRoutes } from './routes/volunteers.ts';
+import { webRoutes } from './routes/web.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -51,6 +55,8 @@ export interface ServerOptions {
   logRequests?: boolean;
   /** Mark the session cookie Secure (default true; only a plain-HTTP development setup turns it off). */
   secureCookies?: boolean;
+  /** SMS and USSD: the gateway callbacks are served only when this is given. */
+  messaging?: { deps: MessagingDeps; gatewayToken: string };
 }
 
 export interface RouteDeps {
@@ -169,8 +175,11 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(deviceRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(dedupRoutes, deps);
+  if (options.messaging) await app.register(gatewayRoutes, { ...deps, messaging: options.messaging.deps, gatewayToken: options.messaging.gatewayToken });
   await app.register(importRoutes, deps);
   await app.register(exportRoutes, deps);
   await app.register(reportRoutes, deps);
+  await app.register(driveRoutes, deps);
+  await app.register(webRoutes, deps);
   return app;
 }

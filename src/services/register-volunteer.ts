@@ -50,10 +50,26 @@ export type RegistrationOutcome =
  * never makes a second record. Retrying with the same client id and the same content returns the
  * first answer; the same client id with other content is a conflict.
  */
-export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source: RegistrationSource): Promise<RegistrationOutcome> {
-  const [outcome] = await registerVolunteers(deps, [raw], source);
+export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source: RegistrationSource, options: RegisterOptions = {}): Promise<RegistrationOutcome> {
+  const within = options.within;
+  const after: AfterRegistrations | undefined = within
+    ? async (trx, outcomes) => {
+        const outcome = outcomes[0];
+        if (outcome && outcome.status !== 'refused') await within(trx, outcome);
+      }
+    : undefined;
+  const [outcome] = await registerVolunteers(deps, [raw], source, after ? { after } : {});
   if (!outcome) throw new Error('no outcome for a registration');
   return outcome;
+}
+
+export interface RegisterOptions {
+  /**
+   * Runs in the registration's own transaction once the outcome is known (not for refusals, which
+   * store nothing): what the registration causes, such as the SMS that confirms it, is written
+   * atomically with it. Throwing undoes the registration.
+   */
+  within?: (trx: Transaction<MusterSchema>, outcome: Exclude<RegistrationOutcome, { status: 'refused' }>) => Promise<void>;
 }
 
 /** Work done in the registrations' own transaction, after them (an import records its progress). */

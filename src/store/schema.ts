@@ -1,3 +1,4 @@
+import type { ConversationsTable, InboundMessagesTable, OptOutsTable, OutboxTable } from './schema-messaging.ts';
 import type { AuditPendingTable, AuthFailuresTable, DedupKeysTable, DedupReviewsTable, DevicesTable, StaffSessionsTable, StaffUsersTable } from './schema-staff.ts';
 import type { ExportRequestsTable, ImportJobsTable, ImportProfilesTable, ImportRowsTable } from './schema-io.ts';
 
@@ -85,6 +86,10 @@ export interface MusterSchema {
   audit_pending: AuditPendingTable;
   dedup_keys: DedupKeysTable;
   dedup_reviews: DedupReviewsTable;
+  outbox: OutboxTable;
+  inbound_messages: InboundMessagesTable;
+  opt_outs: OptOutsTable;
+  conversations: ConversationsTable;
   import_profiles: ImportProfilesTable;
   import_jobs: ImportJobsTable;
   import_rows: ImportRowsTable;

@@ -33,6 +33,10 @@ export interface VolunteerFilter {
   capturedBy?: string | undefined;
   /** ...since this time (agents see the last 24 hours). */
   createdSince?: string | undefined;
+  /** The registration with this reference (the code given to the person). */
+  reference?: string | undefined;
+  /** The registration with this mobile number (E.164), found through its keyed hash. */
+  phone?: string | undefined;
 }
 
 export interface VolunteerChanges {
@@ -176,6 +180,8 @@ export function createVolunteerStore(cipher: FieldCipher) {
     if (filter.availability) query = query.where('availability', '=', filter.availability);
     if (filter.capturedBy) query = query.where('consent_captured_by', '=', filter.capturedBy);
     if (filter.createdSince) query = query.where('created_at', '>=', filter.createdSince);
+    if (filter.reference) query = query.where('reference', '=', filter.reference);
+    if (filter.phone) query = query.where('phone_hash', '=', phoneIndex(cipher, filter.phone));
     const { role, skill } = filter;
     if (role) {
       query = query.where((eb) =>

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { migration0001 } from './0001-volunteers.ts';
 import { migration0002 } from './0002-staff-and-audit.ts';
 import { migration0003 } from './0003-dedup.ts';
+import { migration0004 } from './0004-messaging.ts';
 import { migration0005 } from './0005-imports-exports.ts';
 
 /**
@@ -12,5 +13,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-volunteers': migration0001,
   '0002-staff-and-audit': migration0002,
   '0003-dedup': migration0003,
+  '0004-messaging': migration0004,
   '0005-imports-exports': migration0005,
 };
