@@ -6,20 +6,28 @@
  * values only serve to know the truth: records are matched on names, dates, ID numbers and postcodes.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDrive } from '../src/config/load-drive.ts';
 import { generateForDrive } from '../src/demo/generate-for-drive.ts';
 import { CandidatePairs } from '../src/dedup/blocking.ts';
 import { findDuplicates } from '../src/dedup/find-duplicates.ts';
+import { findDuplicatesInParallel } from '../src/dedup/parallel-duplicates.ts';
 import { evaluatePairs } from '../src/dedup/model/evaluate.ts';
 import { personRecordFromInput, type PersonRecord } from '../src/dedup/person-record.ts';
 import { prepareRecord } from '../src/dedup/prepared-record.ts';
 import { parseColumnMapping, readRecordsFile } from '../src/dedup/read-records-file.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, niger: { type: 'string' }, threshold: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { data: { type: 'string' }, niger: { type: 'string' }, threshold: { type: 'string' }, 'no-febrl': { type: 'boolean' }, 'show-errors': { type: 'boolean' } },
+});
 const dataDir = resolve(values.data ?? join(import.meta.dirname, '../../shared/data/febrl'));
-const nigerSize = Number(values.niger ?? 20_000);
+const nigerSizes = (values.niger ?? '20000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const showErrors = values['show-errors'] === true;
 const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
 
 interface Row {
@@ -83,7 +91,7 @@ const febrl: Array<[string, (r: PersonRecord) => string, boolean]> = [
   ['dataset3.csv', (r) => r.id.split('-')[1] ?? r.id, false],
   ['dsgen_A_10000.csv', (r) => String(Math.floor(Number(r.id) / 10)), true],
 ];
-for (const [file, entityOf, hasPhone] of febrl) {
+for (const [file, entityOf, hasPhone] of values['no-febrl'] ? [] : febrl) {
   const path = join(dataDir, file);
   if (!existsSync(path)) {
     console.error(`${path}: not found, skipped`);
@@ -97,27 +105,63 @@ for (const [file, entityOf, hasPhone] of febrl) {
 }
 
 // Nigerien spelling variants: second registrations of the same people (new phone, variant spellings,
-// swapped names, year only), from the demo generator.
-if (nigerSize > 0) {
+// swapped names, year only), from the demo generator, at each size asked for (e.g. --niger 20000,1000000),
+// matched on worker threads as `muster dedup` does, with the time of each stage.
+interface ScaleRow {
+  records: number;
+  truePairs: number;
+  candidates: number;
+  blockingRecall: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  stages: Record<string, number>;
+  seconds: number;
+  rssMb: number;
+}
+const scaleRows: ScaleRow[] = [];
+for (const size of nigerSizes) {
   const drive = loadDrive();
-  const people = new Map<string, number>();
+  const people: number[] = [];
   const records: PersonRecord[] = [];
-  let k = 0;
-  for (const v of generateForDrive(drive, { count: nigerSize, seed: 7, duplicateRate: 0.1, duplicateSamePhoneRate: 0, today: new Date('2026-06-15T10:00:00Z') })) {
-    const id = `v${k++}`;
-    people.set(id, v.personId);
-    records.push({ ...personRecordFromInput(id, v.input, 2026), nationalId: null });
+  for (const v of generateForDrive(drive, { count: size, seed: 7, duplicateRate: 0.1, duplicateSamePhoneRate: 0, today: new Date('2026-06-15T10:00:00Z') })) {
+    records.push({ ...personRecordFromInput(`v${records.length}`, v.input, 2026), nationalId: null });
+    people.push(v.personId);
   }
-  const drivenRecords = records;
-  const started = performance.now();
-  const result = findDuplicates(drivenRecords, { threshold, ancestorsOf: (p) => drive.ancestorsOf(p) });
-  const seconds = (performance.now() - started) / 1000;
-  const truth = truthFromClusters(drivenRecords, (r) => String(people.get(r.id)));
+  const options = { threshold, ancestorsOf: drive.ancestorsOf };
+  const stages: Record<string, number> = {};
+  let stage = 'preparing';
+  let stageStart = performance.now();
+  const started = stageStart;
+  const result = await findDuplicatesInParallel(records, {
+    ...options,
+    onProgress: (step) => {
+      if (step === stage) return;
+      const now = performance.now();
+      stages[stage] = (now - stageStart) / 1000;
+      [stage, stageStart] = [step, now];
+    },
+  });
+  const end = performance.now();
+  stages[stage] = (end - stageStart) / 1000;
+  const rssMb = process.memoryUsage().rss / 1e6;
+  const index = new Map(records.map((r, i) => [r.id, i]));
+  const truth = truthFromClusters(records, (r) => String(people[index.get(r.id) as number]));
   const q = evaluatePairs(
     result.pairs.map((p) => [p.a, p.b] as const),
     truth,
   );
-  rows.push({ set: `Niger synthetic (${nigerSize})`, ids: 'none', records: drivenRecords.length, truePairs: truth.length, candidates: result.candidatePairs, blockingRecall: Number.NaN, precision: q.precision, recall: q.recall, f1: q.f1, seconds });
+  const blocks = new CandidatePairs(records.map((r) => prepareRecord(r, drive.ancestorsOf)));
+  const seen = truth.filter(([a, b]) => blocks.isCandidate(index.get(a) as number, index.get(b) as number)).length;
+  if (showErrors) {
+    const truthSet = new Set(truth.map(([a, b]) => `${a}|${b}`));
+    const byId = new Map(records.map((r) => [r.id, r]));
+    const show = (r: PersonRecord | undefined) => (r ? `${r.givenName} ${r.familyName} ${r.birthDate ?? r.birthYear ?? '-'} ${r.area ?? '-'} ${r.phone ?? '-'}` : '?');
+    for (const p of result.pairs.filter((x) => !truthSet.has(`${x.a}|${x.b}`) && !truthSet.has(`${x.b}|${x.a}`)).slice(0, 30)) {
+      console.log(`false match ${p.probability.toFixed(3)}: ${show(byId.get(p.a))}  /  ${show(byId.get(p.b))}  [${p.score.fields.map((f) => `${f.field}:${f.level}`).join(' ')}]`);
+    }
+  }
+  scaleRows.push({ records: size, truePairs: truth.length, candidates: result.candidatePairs, blockingRecall: seen / truth.length, precision: q.precision, recall: q.recall, f1: q.f1, stages, seconds: (end - started) / 1000, rssMb });
 }
 
 const f = (n: number) => (Number.isNaN(n) ? '—' : n.toFixed(4));
@@ -126,4 +170,16 @@ console.log('| data set | ID numbers | records | true pairs | candidate pairs | 
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
   console.log(`| ${r.set} | ${r.ids} | ${r.records} | ${r.truePairs} | ${r.candidates} | ${f(r.blockingRecall)} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.f1)} | ${r.seconds.toFixed(2)} |`);
+}
+
+if (scaleRows.length > 0) {
+  console.log(`\n# Nigerien synthetic registry (10% second registrations), ${availableParallelism()} threads for scoring\n`);
+  console.log('| records | true pairs | candidate pairs | per record | blocking recall | precision | recall | F1 | preparing+blocking s | estimating s | scoring s | total s | RSS MB |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of scaleRows) {
+    const s = (name: string) => (r.stages[name] ?? 0).toFixed(1);
+    console.log(
+      `| ${r.records} | ${r.truePairs} | ${r.candidates} | ${(r.candidates / r.records).toFixed(1)} | ${f(r.blockingRecall)} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.f1)} | ${((r.stages.preparing ?? 0) + (r.stages.blocking ?? 0)).toFixed(1)} | ${s('estimating')} | ${s('scoring')} | ${r.seconds.toFixed(1)} | ${r.rssMb.toFixed(0)} |`,
+    );
+  }
 }

@@ -15,7 +15,7 @@ describe('deny by default', () => {
   });
 
   it('gives the public only public actions, and each role only its own', () => {
-    expect(ACTIONS.filter((a) => can({ kind: 'public' }, a))).toEqual(['health.read', 'registration.submit', 'device.enrol', 'auth.sign_in', 'gateway.callback']);
+    expect(ACTIONS.filter((a) => can({ kind: 'public' }, a))).toEqual(['health.read', 'registration.submit', 'device.enrol', 'auth.sign_in', 'gateway.callback', 'drive.read', 'web.read']);
     const staff = (role: (typeof STAFF_ROLES)[number]) => ({ kind: 'staff' as const, userId: 'u', role, areas: [], site: null, strongAuth: true, pending: null });
     expect(can(staff('auditor'), 'volunteer.read')).toBe(false);
     expect(can(staff('auditor'), 'audit.read')).toBe(true);

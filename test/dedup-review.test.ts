@@ -44,7 +44,7 @@ describeEachDatabase('possible duplicates: flagged at registration, reviewed, me
     expect((await app.inject({ method: 'GET', url: '/api/v1/dedup/reviews', headers: officer.headers })).statusCode).toBe(403);
 
     const list = await app.inject({ method: 'GET', url: '/api/v1/dedup/reviews', headers: admin.headers });
-    const items = list.json().items as Array<{ id: string; probability: number; a: { id: string; givenName: string }; b: { id: string; givenName: string }; explanation: Array<{ field: string; level: string; weight: number }> }>;
+    const items = list.json().items as Array<{ id: string; probability: number; band: string; a: { id: string; givenName: string }; b: { id: string; givenName: string }; explanation: Array<{ field: string; level: string; weight: number }> }>;
     expect(items).toHaveLength(1);
     const review = items[0];
     if (!review) throw new Error('no review');
@@ -52,6 +52,7 @@ describeEachDatabase('possible duplicates: flagged at registration, reviewed, me
     expect(review.b.id).toBe(second.json().id);
     expect(review.a.givenName).toBe('Mahamadou');
     expect(review.probability).toBeGreaterThanOrEqual(0.5);
+    expect(review.band).toBe(review.probability >= 0.8 ? 'high' : 'middle');
     expect(review.explanation.find((e) => e.field === 'givenName')?.level).toBe('alias');
     expect(review.explanation.find((e) => e.field === 'birth')?.level).toBe('same_year');
 

@@ -20,14 +20,30 @@ export const ACTIONS = [
   'auth.self',
   /** Callbacks of the SMS gateway and the USSD aggregator, which prove themselves with a shared token (checked by the route). */
   'gateway.callback',
+  /** Import typed-up paper lists (and save column mappings). */
+  'import.run',
+  /** Ask for an export of the roster (personal data leaves the system). */
+  'export.request',
+  /** Approve or refuse someone else's export request (the second person). */
+  'export.approve',
+  /** The drive's public description (roles, skills, sites, consent notice, areas by level or region). */
+  'drive.read',
+  /** The web pages and their assets (public page, agent app, console shell). */
+  'web.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const PUBLIC_ACTIONS: ReadonlySet<Action> = new Set(['health.read', 'registration.submit', 'device.enrol', 'auth.sign_in', 'gateway.callback']);
+const PUBLIC_ACTIONS: ReadonlySet<Action> = new Set(['health.read', 'registration.submit', 'device.enrol', 'auth.sign_in', 'gateway.callback', 'drive.read', 'web.read']);
 
 const STAFF_ACTIONS: Record<StaffRole, ReadonlySet<Action>> = {
-  admin: new Set(['registration.submit', 'registration.sync', 'volunteer.read', 'volunteer.update', 'volunteer.withdraw', 'stats.read', 'audit.read', 'user.manage', 'device.manage']),
-  coordinator: new Set(['registration.submit', 'registration.sync', 'volunteer.read', 'volunteer.update', 'volunteer.withdraw', 'stats.read', 'device.manage']),
+  admin: new Set([
+    'registration.submit', 'registration.sync', 'volunteer.read', 'volunteer.update', 'volunteer.withdraw', 'stats.read', 'audit.read', 'user.manage', 'device.manage',
+    'import.run', 'export.request', 'export.approve',
+  ]),
+  coordinator: new Set([
+    'registration.submit', 'registration.sync', 'volunteer.read', 'volunteer.update', 'volunteer.withdraw', 'stats.read', 'device.manage',
+    'import.run', 'export.request', 'export.approve',
+  ]),
   agent: new Set(['registration.submit', 'registration.sync', 'volunteer.read']),
   officer: new Set(['volunteer.read', 'stats.read']),
   auditor: new Set(['audit.read']),

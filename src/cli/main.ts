@@ -8,6 +8,8 @@ import { workerCommand } from './commands/worker.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { dedupCommand } from './commands/dedup.ts';
 import { dedupFileCommand } from './commands/dedup-file.ts';
+import { importCommand } from './commands/import.ts';
+import { ageKeygenCommand, exportCommand, reportCommand } from './commands/export.ts';
 import {
   deviceEnrollCommand,
   deviceListCommand,
@@ -31,7 +33,9 @@ interface Command {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run: (values: CommandValues, io: CommandIo) => Promise<number>;
+  run: (values: CommandValues, io: CommandIo, positionals: readonly string[]) => Promise<number>;
+  /** Takes file names after the options (muster import FILE). */
+  positionals?: boolean;
 }
 
 const dataOption = { data: { type: 'string' }, drive: { type: 'string' } } as const;
@@ -89,6 +93,58 @@ const COMMANDS: Record<string, Command> = {
     options: { input: { type: 'string' }, 'id-column': { type: 'string' }, columns: { type: 'string' }, out: { type: 'string' }, threshold: { type: 'string' } },
     run: dedupFileCommand,
   },
+  import: {
+    summary: 'import a typed-up paper list (same rules as every channel; resumable; report of refusals)',
+    usage: 'import FILE.csv|xlsx (--mapping M.json [--save-profile NAME] | --profile NAME) [--dry-run] [--report OUT.csv] [--full-report] [--lang fr|en|ha]',
+    options: {
+      ...dataOption,
+      mapping: { type: 'string' },
+      profile: { type: 'string' },
+      'save-profile': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      report: { type: 'string' },
+      'full-report': { type: 'boolean' },
+      lang: { type: 'string' },
+    },
+    positionals: true,
+    run: importCommand,
+  },
+  export: {
+    summary: 'ask for an export of the roster (purpose, recipient, age key; approval by a second person), or write a ready one',
+    usage:
+      'export --purpose call_up|verification|planning|transfer --justification TEXT --recipient WHO --recipient-key age1... [--fields a,b] [--area P] [--role R] [--skill S] [--status S] [--format csv|xlsx|pdf] [--group-by area|role] [--out FILE] | export --id ID --out FILE',
+    options: {
+      ...dataOption,
+      purpose: { type: 'string' },
+      justification: { type: 'string' },
+      recipient: { type: 'string' },
+      'recipient-key': { type: 'string' },
+      'no-encrypt': { type: 'boolean' },
+      fields: { type: 'string' },
+      area: { type: 'string' },
+      role: { type: 'string' },
+      skill: { type: 'string' },
+      status: { type: 'string' },
+      format: { type: 'string' },
+      'group-by': { type: 'string' },
+      id: { type: 'string' },
+      out: { type: 'string' },
+      lang: { type: 'string' },
+    },
+    run: exportCommand,
+  },
+  report: {
+    summary: 'counts without personal data (area, role, skill, day) as CSV or PDF',
+    usage: 'report --out FILE [--format csv|pdf] [--minimum-count N] [--lang fr|en|ha]',
+    options: { ...dataOption, out: { type: 'string' }, format: { type: 'string' }, 'minimum-count': { type: 'string' }, lang: { type: 'string' } },
+    run: reportCommand,
+  },
+  'age-keygen': {
+    summary: 'a key pair for an export recipient (prints the public key; the identity file stays with the recipient)',
+    usage: 'age-keygen --out IDENTITY_FILE',
+    options: { out: { type: 'string' } },
+    run: ageKeygenCommand,
+  },
   'audit verify': { summary: 'check the audit chain and its signed checkpoints', usage: 'audit verify', options: dataOption, run: auditVerifyCommand },
 };
 
@@ -111,14 +167,17 @@ export async function main(argv: string[], io: CommandIo = { out: (l) => console
     return 2;
   }
   let values: CommandValues;
+  let positionals: string[];
   try {
-    values = parseArgs({ args: argv.slice(name.split(' ').length), options: command.options, strict: true, allowPositionals: false }).values as CommandValues;
+    const parsed = parseArgs({ args: argv.slice(name.split(' ').length), options: command.options, strict: true, allowPositionals: command.positionals === true });
+    values = parsed.values as CommandValues;
+    positionals = parsed.positionals;
   } catch (error) {
     io.err(`${(error as Error).message}\nusage: muster ${command.usage}`);
     return 2;
   }
   try {
-    return await command.run(values, io);
+    return await command.run(values, io, positionals);
   } catch (error) {
     io.err(`muster ${name}: ${(error as Error).message}`);
     return 1;

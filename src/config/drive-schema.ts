@@ -93,6 +93,20 @@ export const driveConfigSchema = z
         days: z.number().int().min(1),
       })
       .strict(),
+    /** Controls on exports of the roster (the most dangerous action in the system). */
+    exports: z
+      .object({
+        /** A second person must approve each export of personal data before the file is made. */
+        requireApproval: z.boolean().default(true),
+        /** Requesting, approving and downloading need a sign-in at most this old (minutes). */
+        freshSignInMinutes: z.number().int().min(1).max(720).default(15),
+        /** The file is deleted, and downloads refused, this long after it is made (hours). */
+        expiryHours: z.number().int().min(1).max(24 * 90).default(72),
+        /** Files are encrypted to the recipient's age public key; only this lets a request opt out. */
+        allowUnencrypted: z.boolean().default(false),
+      })
+      .strict()
+      .default({ requireApproval: true, freshSignInMinutes: 15, expiryHours: 72, allowUnencrypted: false }),
     /** Where the areas came from, the licence, and the date of the source: shown by `muster config check`. */
     sources: z.array(z.string()).default([]),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Drive } from '../config/load-drive.ts';
+import type { Drive } from '../config/compile-drive.ts';
 import type { FieldError } from './field-error.ts';
 import { normalizeMobilePhone } from './phone.ts';
 import { AVAILABILITIES, type Availability } from './registration-input.ts';

@@ -1,4 +1,4 @@
-import type { Drive } from '../config/load-drive.ts';
+import type { Drive } from '../config/compile-drive.ts';
 import { checkBirth, type BirthPrecision } from './age.ts';
 import { calendarDateIn, parseIsoDate } from './calendar.ts';
 import type { FieldError } from './field-error.ts';

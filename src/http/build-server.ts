@@ -18,12 +18,17 @@ import { zodValidatorCompiler } from './zod-validator.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { dedupRoutes } from './routes/dedup.ts';
+import { exportRoutes } from './routes/exports.ts';
+import { importRoutes } from './routes/imports.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { driveRoutes } from './routes/drive.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { gatewayRoutes } from './routes/gateway.ts';
 import { healthRoutes } from './routes/health.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { userRoutes } from './routes/users.ts';
 import { volunteerRoutes } from './routes/volunteers.ts';
+import { webRoutes } from './routes/web.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -171,5 +176,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(auditRoutes, deps);
   await app.register(dedupRoutes, deps);
   if (options.messaging) await app.register(gatewayRoutes, { ...deps, messaging: options.messaging.deps, gatewayToken: options.messaging.gatewayToken });
+  await app.register(importRoutes, deps);
+  await app.register(exportRoutes, deps);
+  await app.register(reportRoutes, deps);
+  await app.register(driveRoutes, deps);
+  await app.register(webRoutes, deps);
   return app;
 }

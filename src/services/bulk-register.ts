@@ -48,8 +48,13 @@ export async function bulkRegister(deps: RegisterDeps, items: readonly BulkItem[
     });
   });
   const created = await deps.database.write(async (trx) => {
-    const count = await deps.volunteers.insertMany(trx, rows);
-    await indexDuplicateKeys(trx, deps, rows);
+    const inserted = await deps.volunteers.insertMany(trx, rows);
+    await indexDuplicateKeys(
+      trx,
+      deps,
+      rows.filter((row) => inserted.has(row.id)),
+    );
+    const count = inserted.size;
     await recordAudit(trx, { at: now.toISOString(), actor: capturedBy, action: 'volunteer.bulk_create', details: { created: count, refused: refused.length } });
     return count;
   });
@@ -57,17 +62,12 @@ export async function bulkRegister(deps: RegisterDeps, items: readonly BulkItem[
 }
 
 /**
- * Indexes the duplicate-check keys of the rows that were inserted (not those that collided), so that
- * later registrations are compared with them. Bulk rows are not compared among themselves here:
- * `muster dedup` does that for the whole registry.
+ * Indexes the duplicate-check keys of inserted rows, so that later registrations are compared with
+ * them. Bulk rows are not compared among themselves here: `muster dedup` does that for the registry.
  */
 async function indexDuplicateKeys(trx: Kysely<MusterSchema>, deps: RegisterDeps, rows: readonly NewVolunteer[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    const inserted = new Set((await trx.selectFrom('volunteers').select('id').where('id', 'in', chunk.map((r) => r.id)).execute()).map((r) => r.id));
-    const keys = chunk
-      .filter((row) => inserted.has(row.id))
-      .flatMap((row) => storedKeys(deps.cipher, deps.drive, prepareRecord(personRecordOf({ ...row.registration, id: row.id }), deps.drive.ancestorsOf)).map((key) => ({ key, volunteer_id: row.id })));
-    for (let j = 0; j < keys.length; j += 2000) await trx.insertInto('dedup_keys').values(keys.slice(j, j + 2000)).onConflict((oc) => oc.doNothing()).execute();
-  }
+  const keys = rows.flatMap((row) =>
+    storedKeys(deps.cipher, deps.drive, prepareRecord(personRecordOf({ ...row.registration, id: row.id }), deps.drive.ancestorsOf)).map((key) => ({ key, volunteer_id: row.id })),
+  );
+  for (let j = 0; j < keys.length; j += 500) await trx.insertInto('dedup_keys').values(keys.slice(j, j + 500)).onConflict((oc) => oc.doNothing()).execute();
 }

@@ -68,7 +68,17 @@ export async function listVolunteers(deps: ReadDeps, caller: Caller, request: Li
     case 'all':
       break;
   }
-  const filter = { areas, capturedBy, createdSince, role: request.role, skill: request.skill, availability: request.availability, status: request.status };
+  const filter = {
+    areas,
+    capturedBy,
+    createdSince,
+    role: request.role,
+    skill: request.skill,
+    availability: request.availability,
+    status: request.status,
+    reference: request.reference,
+    phone: request.phone,
+  };
   const items = await deps.volunteers.list(deps.database.db, filter, { limit: limit + 1, before });
   const hasMore = items.length > limit;
   const page = hasMore ? items.slice(0, limit) : items;
@@ -79,7 +89,17 @@ export async function listVolunteers(deps: ReadDeps, caller: Caller, request: Li
       actor: callerActor(caller),
       action: 'volunteer.search',
       details: {
-        filters: { area: request.area, role: request.role, skill: request.skill, availability: request.availability, status: request.status, cursor: request.cursor !== undefined },
+        // Whether a reference or a phone was searched, never which (a phone number is personal data).
+        filters: {
+          area: request.area,
+          role: request.role,
+          skill: request.skill,
+          availability: request.availability,
+          status: request.status,
+          cursor: request.cursor !== undefined,
+          ...(request.reference ? { reference: true } : {}),
+          ...(request.phone ? { phone: true } : {}),
+        },
         count: page.length,
         volunteerIds: page.map((v) => v.id),
       },

@@ -4,14 +4,15 @@ import type { FieldError } from '../domain/field-error.ts';
 import type { Channel } from '../domain/registration-input.ts';
 import { validateRegistration, type ValidRegistration } from '../domain/validate-registration.ts';
 import type { Database } from '../store/database.ts';
+import type { Transaction } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { recordAudit } from '../store/audit-pending.ts';
 import { currentDedupModel } from './dedup/dedup-model.ts';
-import { flagPossibleDuplicates, isAwaitingReview, personRecordOf } from './dedup/flag-duplicates.ts';
+import { flagPossibleDuplicatesMany, isAwaitingReview, personRecordOf } from './dedup/flag-duplicates.ts';
 import { newReference, uuidv7 } from '../store/ids.ts';
-import type { VolunteerStore } from '../store/volunteer-store.ts';
-import type { Transaction } from 'kysely';
+import type { NewVolunteer } from '../store/volunteer-rows.ts';
 import type { MusterSchema } from '../store/schema.ts';
+import type { VolunteerStore } from '../store/volunteer-store.ts';
 
 export interface RegisterDeps {
   database: Database;
@@ -30,6 +31,10 @@ export interface RegistrationSource {
   site?: string | null | undefined;
   /** Where the request came from, for the audit log. */
   ip?: string | null | undefined;
+  /** Who acts, for the audit log, when not the one who captured the consent (an import of paper forms). */
+  actor?: string | undefined;
+  /** Added to each creation's audit entry (ids and codes only, never personal data). */
+  auditDetails?: Record<string, string | number> | undefined;
 }
 
 export type RegistrationOutcome =
@@ -40,6 +45,24 @@ export type RegistrationOutcome =
   /** The client id was already used with a different registration. */
   | { status: 'conflict' };
 
+/**
+ * Registers one volunteer, from any channel. Refusals store nothing. The same phone or ID number
+ * never makes a second record. Retrying with the same client id and the same content returns the
+ * first answer; the same client id with other content is a conflict.
+ */
+export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source: RegistrationSource, options: RegisterOptions = {}): Promise<RegistrationOutcome> {
+  const within = options.within;
+  const after: AfterRegistrations | undefined = within
+    ? async (trx, outcomes) => {
+        const outcome = outcomes[0];
+        if (outcome && outcome.status !== 'refused') await within(trx, outcome);
+      }
+    : undefined;
+  const [outcome] = await registerVolunteers(deps, [raw], source, after ? { after } : {});
+  if (!outcome) throw new Error('no outcome for a registration');
+  return outcome;
+}
+
 export interface RegisterOptions {
   /**
    * Runs in the registration's own transaction once the outcome is known (not for refusals, which
@@ -49,76 +72,123 @@ export interface RegisterOptions {
   within?: (trx: Transaction<MusterSchema>, outcome: Exclude<RegistrationOutcome, { status: 'refused' }>) => Promise<void>;
 }
 
+/** Work done in the registrations' own transaction, after them (an import records its progress). */
+export type AfterRegistrations = (trx: Transaction<MusterSchema>, outcomes: readonly RegistrationOutcome[]) => Promise<void>;
+
 /**
- * Registers one volunteer, from any channel. Refusals store nothing. The same phone or ID number
- * never makes a second record. Retrying with the same client id and the same content returns the
- * first answer; the same client id with other content is a conflict.
+ * Registers several volunteers in one write transaction: the path of `registerVolunteer` (which calls
+ * it with one), so every rule, the duplicate check and the audit are the same; a batch only saves
+ * transactions and round trips. Outcomes come in the order of `raws`, each as `registerVolunteer`
+ * would have answered it had the registrations arrived one after the other in that order.
  */
-export async function registerVolunteer(deps: RegisterDeps, raw: unknown, source: RegistrationSource, options: RegisterOptions = {}): Promise<RegistrationOutcome> {
-  const now = deps.clock();
-  const check = validateRegistration(raw, deps.drive, { now, channel: source.channel, maxOfflineDays: source.maxOfflineDays, site: source.site });
-  if (!check.ok) return { status: 'refused', errors: check.errors };
-  const registration = check.value;
-  const requestHash = requestFingerprint(deps.cipher, registration);
-  const id = uuidv7(now.getTime());
-  const model = await currentDedupModel(deps.database);
-
-  return deps.database.write(async (trx) => {
-    const outcome = await registerWithin(trx, deps, registration, source, { id, requestHash, now, model });
-    if (options.within) await options.within(trx, outcome);
-    return outcome;
-  });
-}
-
-async function registerWithin(
-  trx: Transaction<MusterSchema>,
+export async function registerVolunteers(
   deps: RegisterDeps,
-  registration: ValidRegistration,
+  raws: readonly unknown[],
   source: RegistrationSource,
-  { id, requestHash, now, model }: { id: string; requestHash: string; now: Date; model: Awaited<ReturnType<typeof currentDedupModel>> },
-): Promise<Exclude<RegistrationOutcome, { status: 'refused' }>> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  options: {
+    /** Who captured each one's consent, when not the same for all (paper forms collected by several agents). */
+    capturedBy?: readonly string[];
+    after?: AfterRegistrations;
+  } = {},
+): Promise<RegistrationOutcome[]> {
+  const after = options.after;
+  const now = deps.clock();
+  const at = now.toISOString();
+  const outcomes: RegistrationOutcome[] = [];
+  const pending: Array<{ index: number; row: NewVolunteer }> = [];
+  raws.forEach((raw, index) => {
+    const check = validateRegistration(raw, deps.drive, { now, channel: source.channel, maxOfflineDays: source.maxOfflineDays, site: source.site });
+    if (!check.ok) {
+      outcomes[index] = { status: 'refused', errors: check.errors };
+      return;
+    }
+    const registration = check.value;
+    pending.push({
+      index,
+      row: {
+        id: uuidv7(now.getTime()),
+        reference: newReference(),
+        requestHash: requestFingerprint(deps.cipher, registration),
+        registration,
+        channel: source.channel,
+        capturedBy: options.capturedBy?.[index] ?? source.capturedBy,
+        now: at,
+      },
+    });
+  });
+  if (pending.length === 0 && !after) return outcomes;
+  const model = pending.length > 0 ? await currentDedupModel(deps.database) : null;
+
+  return deps.database.write(async (trx): Promise<RegistrationOutcome[]> => {
     // Insert first: most registrations are new, and the unique keys (client id, phone, ID number,
     // reference) decide collisions atomically, on both databases, under any concurrency.
-    const reference = newReference();
-    const inserted = await deps.volunteers.insert(trx, {
-      id,
-      reference,
-      requestHash,
-      registration,
-      channel: source.channel,
-      capturedBy: source.capturedBy,
-      now: now.toISOString(),
-    });
-    if (inserted) {
-      await recordAudit(trx, {
-        at: now.toISOString(),
-        actor: source.capturedBy,
-        action: 'volunteer.create',
-        details: { volunteerId: id, channel: source.channel, site: registration.site, area: registration.area },
-        ip: source.ip ?? null,
-        deviceTime: registration.recordedAt,
+    const inserted = await deps.volunteers.insertMany(
+      trx,
+      pending.map((p) => p.row),
+    );
+    /** Created in this transaction, in order: their duplicate check runs once for all, below. */
+    const created: Array<{ index: number; row: NewVolunteer }> = [];
+    for (const { index, row } of pending) {
+      if (inserted.has(row.id) || (await resolveCollision(trx, index, row))) {
+        await recordCreation(trx, row);
+        created.push({ index, row });
+      }
+    }
+    if (created.length > 0) {
+      if (!model) throw new Error('duplicate model not loaded');
+      const records = created.map(({ row }) => personRecordOf({ ...row.registration, id: row.id }));
+      const flagged = await flagPossibleDuplicatesMany(trx, deps, model, records, at);
+      created.forEach(({ index, row }, i) => {
+        outcomes[index] = { status: 'created', id: row.id, reference: row.reference, replayed: false, awaitingReview: (flagged[i] ?? 0) > 0 };
       });
-      const flagged = await flagPossibleDuplicates(trx, deps, model, personRecordOf({ ...registration, id }), now.toISOString());
-      return { status: 'created', id, reference, replayed: false, awaitingReview: flagged > 0 };
     }
+    if (after) await after(trx, outcomes);
+    return outcomes;
+  });
 
-    const existing = await deps.volunteers.findExisting(trx, {
-      clientId: registration.clientId,
-      phone: registration.phone,
-      nationalId: registration.nationalId,
+  async function recordCreation(trx: Transaction<MusterSchema>, row: NewVolunteer): Promise<void> {
+    const registration = row.registration;
+    await recordAudit(trx, {
+      at,
+      actor: source.actor ?? row.capturedBy,
+      action: 'volunteer.create',
+      details: { volunteerId: row.id, channel: source.channel, site: registration.site, area: registration.area, ...(source.auditDetails ?? {}) },
+      ip: source.ip ?? null,
+      deviceTime: registration.recordedAt,
     });
-    const sameClient = existing.find((e) => e.matchedOn === 'clientId');
-    if (sameClient) {
-      return sameClient.requestHash === requestHash
-        ? { status: 'created', id: sameClient.id, reference: sameClient.reference, replayed: true, awaitingReview: await isAwaitingReview(trx, sameClient.id) }
-        : { status: 'conflict' as const };
-    }
-    const other = existing[0];
-    if (other) return { status: 'already_registered', id: other.id, reference: other.reference, matchedOn: other.matchedOn === 'nationalId' ? 'nationalId' : 'phone' };
-    // Nothing collided on client id, phone or ID number: the random reference did (rare). Again.
   }
-  throw new Error('could not register after several attempts (reference collisions)');
+
+  /**
+   * The row was not inserted: records why in `outcomes`, or inserts it with another reference when
+   * only the reference collided (then returns true: it is created).
+   */
+  async function resolveCollision(trx: Transaction<MusterSchema>, index: number, row: NewVolunteer): Promise<boolean> {
+    const registration = row.registration;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const existing = await deps.volunteers.findExisting(trx, {
+        clientId: registration.clientId,
+        phone: registration.phone,
+        nationalId: registration.nationalId,
+      });
+      const sameClient = existing.find((e) => e.matchedOn === 'clientId');
+      if (sameClient) {
+        outcomes[index] =
+          sameClient.requestHash === row.requestHash
+            ? { status: 'created', id: sameClient.id, reference: sameClient.reference, replayed: true, awaitingReview: await isAwaitingReview(trx, sameClient.id) }
+            : { status: 'conflict' };
+        return false;
+      }
+      const other = existing[0];
+      if (other) {
+        outcomes[index] = { status: 'already_registered', id: other.id, reference: other.reference, matchedOn: other.matchedOn === 'nationalId' ? 'nationalId' : 'phone' };
+        return false;
+      }
+      // Nothing collided on client id, phone or ID number: the random reference did (rare). Again.
+      row.reference = newReference();
+      if (await deps.volunteers.insert(trx, row)) return true;
+    }
+    throw new Error('could not register after several attempts (reference collisions)');
+  }
 }
 
 /**

@@ -12,12 +12,14 @@ export interface RegistryStats {
   byRole: Record<string, number>;
   /** Registrations per day (UTC date of creation). */
   byDay: Record<string, number>;
+  /** Active volunteers per registration site ("none" for registrations made without a site). */
+  bySite: Record<string, number>;
 }
 
 /** Aggregates only: no personal data, safe for dashboards and reports. */
 export async function registryStats(deps: { database: Database; drive: Drive }): Promise<RegistryStats> {
   const { db } = deps.database;
-  const [areaRows, roleRows, dayRows] = await Promise.all([
+  const [areaRows, roleRows, dayRows, siteRows] = await Promise.all([
     db
       .selectFrom('volunteers')
       .select(['area', 'status', 'channel', (eb) => eb.fn.countAll<number>().as('n')])
@@ -35,8 +37,14 @@ export async function registryStats(deps: { database: Database; drive: Drive }):
       .select([sql<string>`substr(created_at, 1, 10)`.as('day'), (eb) => eb.fn.countAll<number>().as('n')])
       .groupBy(sql`substr(created_at, 1, 10)`)
       .execute(),
+    db
+      .selectFrom('volunteers')
+      .where('status', '=', 'active')
+      .select(['site', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('site')
+      .execute(),
   ]);
-  const stats: RegistryStats = { total: 0, byStatus: {}, byChannel: {}, byRegion: {}, byRole: {}, byDay: {} };
+  const stats: RegistryStats = { total: 0, byStatus: {}, byChannel: {}, byRegion: {}, byRole: {}, byDay: {}, bySite: {} };
   const add = (map: Record<string, number>, key: string, n: number) => {
     map[key] = (map[key] ?? 0) + n;
   };
@@ -49,5 +57,6 @@ export async function registryStats(deps: { database: Database; drive: Drive }):
   }
   for (const row of roleRows) stats.byRole[row.role] = Number(row.n);
   for (const row of dayRows) stats.byDay[row.day] = Number(row.n);
+  for (const row of siteRows) stats.bySite[row.site ?? 'none'] = Number(row.n);
   return stats;
 }

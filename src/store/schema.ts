@@ -1,5 +1,6 @@
 import type { ConversationsTable, InboundMessagesTable, OptOutsTable, OutboxTable } from './schema-messaging.ts';
 import type { AuditPendingTable, AuthFailuresTable, DedupKeysTable, DedupReviewsTable, DevicesTable, StaffSessionsTable, StaffUsersTable } from './schema-staff.ts';
+import type { ExportRequestsTable, ImportJobsTable, ImportProfilesTable, ImportRowsTable } from './schema-io.ts';
 
 /**
  * Tables as the application sees them. Times are ISO 8601 UTC text (sortable, identical in SQLite and
@@ -89,5 +90,9 @@ export interface MusterSchema {
   inbound_messages: InboundMessagesTable;
   opt_outs: OptOutsTable;
   conversations: ConversationsTable;
+  import_profiles: ImportProfilesTable;
+  import_jobs: ImportJobsTable;
+  import_rows: ImportRowsTable;
+  export_requests: ExportRequestsTable;
 }
 

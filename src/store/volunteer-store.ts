@@ -4,11 +4,14 @@ import type { Availability } from '../domain/registration-input.ts';
 import type { PersonRecord } from '../dedup/person-record.ts';
 import type { Volunteer, VolunteerStatus } from '../domain/volunteer.ts';
 import type { MusterSchema, VolunteersTable } from './schema.ts';
+import { statementChunks } from './statement-chunks.ts';
 import { nationalIdIndex, openVolunteer, phoneIndex, sealField, sealVolunteer, type NewVolunteer } from './volunteer-rows.ts';
 
 type Executor = Kysely<MusterSchema>;
 
-const ROWS_PER_STATEMENT = 1000;
+/** Rows per multi-row insert: small enough to compile fast, repeated so the statement is reused. */
+const ROWS_PER_STATEMENT = 128;
+const LINKS_PER_STATEMENT = 512;
 
 /** An existing registration that a new one collides with, and on what. */
 export interface ExistingRegistration {
@@ -30,6 +33,10 @@ export interface VolunteerFilter {
   capturedBy?: string | undefined;
   /** ...since this time (agents see the last 24 hours). */
   createdSince?: string | undefined;
+  /** The registration with this reference (the code given to the person). */
+  reference?: string | undefined;
+  /** The registration with this mobile number (E.164), found through its keyed hash. */
+  phone?: string | undefined;
 }
 
 export interface VolunteerChanges {
@@ -80,16 +87,19 @@ export function createVolunteerStore(cipher: FieldCipher) {
     return true;
   }
 
-  /** Inserts many volunteers at once (demo data, imports); those colliding with existing ones are skipped. */
-  async function insertMany(db: Executor, volunteers: NewVolunteer[]): Promise<number> {
-    if (volunteers.length === 0) return 0;
+  /**
+   * Inserts many volunteers at once; those colliding with existing ones (or with an earlier one of the
+   * same batch) on a unique key are skipped. Returns the ids inserted.
+   */
+  async function insertMany(db: Executor, volunteers: NewVolunteer[]): Promise<Set<string>> {
+    if (volunteers.length === 0) return new Set();
     const rows = volunteers.map((v) => sealVolunteer(cipher, v));
     const ids = new Set<string>();
     // Both databases limit the parameters of one statement (SQLite 32,766; PostgreSQL 65,535).
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    for (const chunk of statementChunks(rows, ROWS_PER_STATEMENT)) {
       const inserted = await db
         .insertInto('volunteers')
-        .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+        .values(chunk)
         .onConflict((oc) => oc.doNothing())
         .returning('id')
         .execute();
@@ -99,14 +109,14 @@ export function createVolunteerStore(cipher: FieldCipher) {
       db,
       volunteers.filter((v) => ids.has(v.id)),
     );
-    return ids.size;
+    return ids;
   }
 
   async function insertLinks(db: Executor, volunteers: NewVolunteer[]): Promise<void> {
     const roles = volunteers.flatMap((v) => v.registration.roles.map((role) => ({ volunteer_id: v.id, role })));
     const skills = volunteers.flatMap((v) => v.registration.skills.map((skill) => ({ volunteer_id: v.id, skill })));
-    for (let i = 0; i < roles.length; i += 5000) await db.insertInto('volunteer_roles').values(roles.slice(i, i + 5000)).execute();
-    for (let i = 0; i < skills.length; i += 5000) await db.insertInto('volunteer_skills').values(skills.slice(i, i + 5000)).execute();
+    for (const chunk of statementChunks(roles, LINKS_PER_STATEMENT)) await db.insertInto('volunteer_roles').values(chunk).execute();
+    for (const chunk of statementChunks(skills, LINKS_PER_STATEMENT)) await db.insertInto('volunteer_skills').values(chunk).execute();
   }
 
   async function hydrate(db: Executor, rows: VolunteersTable[]): Promise<Volunteer[]> {
@@ -170,6 +180,8 @@ export function createVolunteerStore(cipher: FieldCipher) {
     if (filter.availability) query = query.where('availability', '=', filter.availability);
     if (filter.capturedBy) query = query.where('consent_captured_by', '=', filter.capturedBy);
     if (filter.createdSince) query = query.where('created_at', '>=', filter.createdSince);
+    if (filter.reference) query = query.where('reference', '=', filter.reference);
+    if (filter.phone) query = query.where('phone_hash', '=', phoneIndex(cipher, filter.phone));
     const { role, skill } = filter;
     if (role) {
       query = query.where((eb) =>

@@ -2,6 +2,7 @@ import { startAuditWorker } from '../../audit/audit-worker.ts';
 import { buildServer } from '../../http/build-server.ts';
 import { messagingConfigFromEnv } from '../../messaging/messaging-config.ts';
 import { startMessaging } from '../../messaging/messaging-runtime.ts';
+import { expireExports } from '../../services/exports/exports.ts';
 import type { CommandIo, CommandValues } from '../main.ts';
 import { openFromCommand } from './open-context.ts';
 
@@ -29,9 +30,17 @@ export async function serveCommand(values: CommandValues, io: CommandIo): Promis
     ...(messaging && messagingConfig ? { messaging: { deps: messaging.deps, gatewayToken: messagingConfig.gatewayToken } } : {}),
   });
   const audit = startAuditWorker(ctx, { onError: (error) => app.log.error({ err: error }, 'audit sealing failed') });
+  // Export files are deleted when they expire even if nobody asks for them.
+  const expiry = setInterval(() => {
+    expireExports(ctx).catch((error: unknown) => app.log.error({ err: error }, 'expiring exports failed'));
+  }, 10 * 60_000);
+  expiry.unref();
   const address = await app.listen({ port, host });
   io.out(`Muster is running at ${address} (drive ${ctx.drive.config.id}, database ${ctx.database.location})`);
   io.out(`  API documentation: ${address}/docs`);
+  // Browsers accept the Secure session cookie over plain HTTP only on "localhost".
+  const web = address.replace('://127.0.0.1:', '://localhost:');
+  io.out(`  Public registration page: ${web}/register   Agent app: ${web}/agent/   Console: ${web}/console/`);
   const dataFlag = typeof values.data === 'string' ? ` --data ${values.data}` : '';
   if ((await ctx.staff.list(ctx.database.db)).length === 0) {
     io.out(`  No staff account yet. Create the first admin with:  npx muster user add --username admin --role admin${dataFlag}`);
@@ -49,6 +58,7 @@ export async function serveCommand(values: CommandValues, io: CommandIo): Promis
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  clearInterval(expiry);
   await app.close();
   await messaging?.stop();
   await audit.stop();

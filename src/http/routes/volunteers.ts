@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { volunteerChangesSchema } from '../../domain/validate-changes.ts';
 import { registrationInputSchema } from '../../domain/registration-schema.ts';
 import { AVAILABILITIES, CHANNELS } from '../../domain/registration-input.ts';
+import { normalizeMobilePhone } from '../../domain/phone.ts';
 import { VOLUNTEER_STATUSES } from '../../domain/volunteer.ts';
 import { changeVolunteer, withdrawVolunteer } from '../../services/change-volunteer.ts';
 import { getVolunteer, InvalidCursorError, listVolunteers, MAX_PAGE_SIZE } from '../../services/read-volunteers.ts';
@@ -22,6 +23,9 @@ const listQuery = z
     skill: z.string().max(64).optional(),
     availability: z.enum(AVAILABILITIES).optional(),
     status: z.enum(VOLUNTEER_STATUSES).optional(),
+    /** Find one registration by its reference ("7K3Q-9XDM") or its mobile number (as people write it). */
+    reference: z.string().max(20).optional(),
+    phone: z.string().max(40).optional(),
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
     cursor: z.string().max(200).optional(),
     lang: z.string().optional(),
@@ -61,8 +65,15 @@ export function volunteerRoutes(app: FastifyInstance, { ctx, metrics, options }:
       if (query.area && !ctx.drive.areas.has(query.area)) {
         return sendProblem(reply, 400, 'validation_failed', { errors: [{ field: 'area', code: 'unknown_area', params: { value: query.area } }] });
       }
+      let phone: string | undefined;
+      if (query.phone !== undefined) {
+        const check = normalizeMobilePhone(query.phone, ctx.drive.config.phoneRegion);
+        if (!check.ok) return sendProblem(reply, 400, 'validation_failed', { errors: [{ field: 'phone', code: check.code }] });
+        phone = check.e164;
+      }
+      const reference = query.reference?.trim().toUpperCase();
       try {
-        return await listVolunteers(deps, callerOf(request), query);
+        return await listVolunteers(deps, callerOf(request), { ...query, reference, phone });
       } catch (error) {
         if (error instanceof InvalidCursorError) return sendProblem(reply, 400, 'validation_failed', { errors: [{ field: 'cursor', code: 'invalid_cursor' }] });
         throw error;

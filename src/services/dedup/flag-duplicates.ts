@@ -7,7 +7,9 @@ import type { Drive } from '../../config/load-drive.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
 import type { Volunteer } from '../../domain/volunteer.ts';
 import { uuidv7 } from '../../store/ids.ts';
+import { statementChunks } from '../../store/statement-chunks.ts';
 import type { MusterSchema } from '../../store/schema.ts';
+import type { DedupReviewsTable } from '../../store/schema-staff.ts';
 import type { VolunteerStore } from '../../store/volunteer-store.ts';
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { REVIEW_THRESHOLD } from './dedup-model.ts';
@@ -79,39 +81,133 @@ export async function flagPossibleDuplicates(
   record: PersonRecord,
   now: string,
 ): Promise<number> {
+  const [flagged] = await flagPossibleDuplicatesMany(trx, deps, model, [record], now);
+  return flagged ?? 0;
+}
+
+/** Keys or rows per statement: both databases limit parameters; repeated sizes reuse prepared statements. */
+const KEYS_PER_STATEMENT = 512;
+
+/**
+ * `flagPossibleDuplicates` for several new registrations at once, as if they had been checked one
+ * after the other in this order (each meets the earlier ones of the batch too), with one lookup of
+ * blocking keys, one read of candidates and one write of keys and pairs for the whole batch.
+ * Returns the number of pairs flagged for each record.
+ */
+export async function flagPossibleDuplicatesMany(
+  trx: Kysely<MusterSchema>,
+  deps: FlagDeps,
+  model: ModelParameters,
+  records: readonly PersonRecord[],
+  now: string,
+): Promise<number[]> {
   const ancestorsOf = deps.drive.ancestorsOf;
-  const prepared = prepareRecord(record, ancestorsOf);
-  const keys = storedKeys(deps.cipher, deps.drive, prepared);
-  if (keys.length === 0) return 0;
-  const rows = await trx
-    .selectFrom('dedup_keys')
-    .select(['volunteer_id', (eb) => eb.fn.countAll<number>().as('shared')])
-    .where('key', 'in', keys)
-    .groupBy('volunteer_id')
-    .orderBy('shared', 'desc')
-    .limit(MAX_CANDIDATES)
-    .execute();
-  const ids = rows.map((r) => r.volunteer_id).filter((id) => id !== record.id);
-  let flagged = 0;
-  if (ids.length > 0) {
-    const candidates = await deps.volunteers.comparable(trx, ids);
-    for (const other of candidates) {
-      const score = scorePair(compareRecords(prepared, prepareRecord(other, ancestorsOf), { ancestorsOf }), model);
-      if (score.probability < REVIEW_THRESHOLD) continue;
-      if (await queueReview(trx, deps.cipher, record, other, score, now)) flagged += 1;
+  const prepared = records.map((record) => prepareRecord(record, ancestorsOf));
+  const keysOf = prepared.map((p) => storedKeys(deps.cipher, deps.drive, p));
+  const allKeys = [...new Set(keysOf.flat())];
+  /** Who holds each key: the registry first, then the batch as it goes. */
+  const holders = new Map<string, string[]>();
+  for (const chunk of statementChunks(allKeys, KEYS_PER_STATEMENT)) {
+    const rows = await trx.selectFrom('dedup_keys').select(['key', 'volunteer_id']).where('key', 'in', chunk).execute();
+    for (const row of rows) {
+      const list = holders.get(row.key);
+      if (list) list.push(row.volunteer_id);
+      else holders.set(row.key, [row.volunteer_id]);
     }
   }
-  await trx.insertInto('dedup_keys').values(keys.map((key) => ({ key, volunteer_id: record.id }))).onConflict((oc) => oc.doNothing()).execute();
+  const candidatesOf = records.map((record, i) => {
+    const keys = keysOf[i] ?? [];
+    const shared = new Map<string, number>();
+    for (const key of keys) for (const id of holders.get(key) ?? []) if (id !== record.id) shared.set(id, (shared.get(id) ?? 0) + 1);
+    for (const key of keys) {
+      const list = holders.get(key);
+      if (list) list.push(record.id);
+      else holders.set(key, [record.id]);
+    }
+    return [...shared]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, MAX_CANDIDATES)
+      .map(([id]) => id);
+  });
+
+  const wanted = [...new Set(candidatesOf.flat())];
+  const comparable = new Map<string, PreparedRecord>();
+  for (const chunk of statementChunks(wanted, KEYS_PER_STATEMENT)) {
+    for (const other of await deps.volunteers.comparable(trx, chunk)) comparable.set(other.id, prepareRecord(other, ancestorsOf));
+  }
+  const reviews: DedupReviewsTable[] = [];
+  const flagged = records.map((record, i) => {
+    const mine = prepared[i];
+    if (!mine) return 0;
+    let count = 0;
+    for (const id of candidatesOf[i] ?? []) {
+      const other = comparable.get(id);
+      if (!other) continue;
+      const score = scorePair(compareRecords(mine, other, { ancestorsOf }), model);
+      if (score.probability < REVIEW_THRESHOLD) continue;
+      reviews.push(reviewRow(deps.cipher, record, other.record, score, now));
+      count += 1;
+    }
+    return count;
+  });
+  // A new registration has no review yet: its pairs are new. A volunteer checked again after a change
+  // may have: see queueReview.
+  for (const chunk of statementChunks(reviews, 64)) await upsertReviews(trx, chunk);
+  const keyRows = records.flatMap((record, i) => (keysOf[i] ?? []).map((key) => ({ key, volunteer_id: record.id })));
+  for (const chunk of statementChunks(keyRows, KEYS_PER_STATEMENT)) {
+    await trx.insertInto('dedup_keys').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+  }
   return flagged;
 }
 
+/** A review row for a pair; ids are time-ordered, so the first of the pair is the earlier registration. */
+function reviewRow(cipher: FieldCipher, x: PersonRecord, y: PersonRecord, score: Pick<PairScore, 'probability' | 'fields'>, now: string): DedupReviewsTable {
+  const [a, b] = x.id < y.id ? [x, y] : [y, x];
+  return {
+    id: uuidv7(),
+    volunteer_a: a.id,
+    volunteer_b: b.id,
+    probability: score.probability,
+    explanation: JSON.stringify(score.fields.map((f) => ({ field: f.field, level: f.level, weight: f.weight }))),
+    status: 'pending',
+    data_hash: pairDataHash(cipher, a, b),
+    created_at: now,
+    decided_by: null,
+    decided_at: null,
+  };
+}
+
 /**
- * Puts a pair in the review queue. A pair already there keeps its decision while both records stay
- * as they were when it was flagged or decided; when their compared data have changed since (a new
- * phone number, say), a "different people" decision no longer holds and the pair is asked again, and
- * a pending pair gets the new score. A "same person" decision is final (the later record is merged).
- * Returns whether the queue changed.
+ * Inserts review rows. A pair already in the queue keeps its decision while both records stay as they
+ * were when it was flagged or decided; when their compared data have changed since (a new phone
+ * number, say), a "different people" decision no longer holds and the pair is asked again, and a
+ * pending pair gets the new score. A "same person" decision is final (the later record is merged).
+ * Returns how many rows were inserted or reopened.
  */
+async function upsertReviews(trx: Kysely<MusterSchema>, rows: readonly DedupReviewsTable[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await trx
+    .insertInto('dedup_reviews')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['volunteer_a', 'volunteer_b'])
+        .doUpdateSet((eb) => ({
+          probability: eb.ref('excluded.probability'),
+          explanation: eb.ref('excluded.explanation'),
+          status: eb.ref('excluded.status'),
+          data_hash: eb.ref('excluded.data_hash'),
+          created_at: eb.ref('excluded.created_at'),
+          decided_by: null,
+          decided_at: null,
+        }))
+        .where((eb) => eb.and([eb('dedup_reviews.status', '<>', 'same'), eb('dedup_reviews.data_hash', '<>', eb.ref('excluded.data_hash'))])),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** Puts one pair in the review queue (see upsertReviews for pairs already there). Returns whether the queue changed. */
 export async function queueReview(
   trx: Kysely<MusterSchema>,
   cipher: FieldCipher,
@@ -120,37 +216,16 @@ export async function queueReview(
   score: Pick<PairScore, 'probability' | 'fields'>,
   now: string,
 ): Promise<boolean> {
-  // Ids are time-ordered: the first of the pair is the earlier registration.
-  const [a, b] = x.id < y.id ? [x, y] : [y, x];
-  const values = {
-    probability: score.probability,
-    explanation: JSON.stringify(score.fields.map((f) => ({ field: f.field, level: f.level, weight: f.weight }))),
-    status: 'pending' as const,
-    data_hash: pairDataHash(cipher, a, b),
-    created_at: now,
-    decided_by: null,
-    decided_at: null,
-  };
-  const result = await trx
-    .insertInto('dedup_reviews')
-    .values({ id: uuidv7(), volunteer_a: a.id, volunteer_b: b.id, ...values })
-    .onConflict((oc) =>
-      oc
-        .columns(['volunteer_a', 'volunteer_b'])
-        .doUpdateSet(values)
-        .where((eb) => eb.and([eb('dedup_reviews.status', '<>', 'same'), eb('dedup_reviews.data_hash', '<>', eb.ref('excluded.data_hash'))])),
-    )
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  return (await upsertReviews(trx, [reviewRow(cipher, x, y, score, now)])) > 0;
 }
 
 /**
  * Checks a registered volunteer again after their compared data changed: their lookup keys are
- * replaced and the people sharing them compared again (see queueReview for earlier decisions).
+ * replaced and the people sharing them compared again (see upsertReviews for earlier decisions).
  */
-export async function recheckVolunteer(trx: Kysely<MusterSchema>, deps: FlagDeps, model: ModelParameters, record: PersonRecord, now: string): Promise<number> {
+export async function recheckVolunteer(trx: Kysely<MusterSchema>, deps: FlagDeps, model: ModelParameters, record: PersonRecord, now: string): Promise<void> {
   await trx.deleteFrom('dedup_keys').where('volunteer_id', '=', record.id).execute();
-  return flagPossibleDuplicates(trx, deps, model, record, now);
+  await flagPossibleDuplicatesMany(trx, deps, model, [record], now);
 }
 
 /** Whether a registration has a possible duplicate still waiting for a decision. */

@@ -1,4 +1,5 @@
 import type { Drive } from '../../config/load-drive.ts';
+import { DEFAULT_THRESHOLD } from '../../dedup/find-duplicates.ts';
 import type { Volunteer } from '../../domain/volunteer.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import type { Database } from '../../store/database.ts';
@@ -15,6 +16,8 @@ export interface ReviewDeps {
 export interface ReviewItem {
   id: string;
   probability: number;
+  /** 'high': at or above the probability from which the matcher itself judges the same person; 'middle': below, for a person to judge. */
+  band: 'high' | 'middle';
   status: 'pending' | 'same' | 'different';
   createdAt: string;
   /** Field by field: agreement level and weight (the values are in the two records). */
@@ -48,6 +51,7 @@ export async function listReviews(deps: ReviewDeps, caller: Caller, request: { s
     items.push({
       id: row.id,
       probability: row.probability,
+      band: row.probability >= DEFAULT_THRESHOLD ? 'high' : 'middle',
       status: row.status,
       createdAt: row.created_at,
       explanation: JSON.parse(row.explanation) as ReviewItem['explanation'],
