@@ -21,6 +21,15 @@ export function canSee(scope: VolunteerScope, volunteer: Volunteer, drive: Drive
   return inScope(scope, { area: volunteer.area, capturedBy: volunteer.consent.capturedBy, createdAt: volunteer.createdAt }, (p) => drive.ancestorsOf(p));
 }
 
+/**
+ * The areas (every level) an area-scoped caller's listing or export may cover: the requested ones that
+ * lie within the caller's areas, or all of the caller's areas when none is requested.
+ */
+export function areasWithinScope(scopeAreas: readonly string[], drive: Drive, requested: readonly string[] | undefined): string[] {
+  const allowed = new Set(scopeAreas.flatMap((a) => drive.descendantsOf(a)));
+  return (requested ?? [...allowed]).filter((a) => allowed.has(a));
+}
+
 /** A volunteer as this caller may see it: fields it may not see are absent, not blanked. */
 export function presentFor(caller: Caller, volunteer: Volunteer): Partial<Volunteer> {
   return redact(volunteer, visibleFields(caller.principal));

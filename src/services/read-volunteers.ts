@@ -3,7 +3,7 @@ import type { Volunteer } from '../domain/volunteer.ts';
 import { recordAudit } from '../store/audit-pending.ts';
 import type { Database } from '../store/database.ts';
 import type { VolunteerFilter, VolunteerStore } from '../store/volunteer-store.ts';
-import { callerActor, canSee, presentFor, scopeOf, type Caller } from './access-context.ts';
+import { areasWithinScope, callerActor, canSee, presentFor, scopeOf, type Caller } from './access-context.ts';
 
 export interface ReadDeps {
   database: Database;
@@ -56,11 +56,9 @@ export async function listVolunteers(deps: ReadDeps, caller: Caller, request: Li
     case 'none':
       areas = [];
       break;
-    case 'areas': {
-      const allowed = new Set(scope.areas.flatMap((a) => deps.drive.descendantsOf(a)));
-      areas = (areas ?? [...allowed]).filter((a) => allowed.has(a));
+    case 'areas':
+      areas = areasWithinScope(scope.areas, deps.drive, areas);
       break;
-    }
     case 'captured':
       capturedBy = scope.actor;
       createdSince = scope.since;

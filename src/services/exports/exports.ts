@@ -16,7 +16,7 @@ import { tableWriter, type TableFormat } from '../../exports/table-writers.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { uuidv7 } from '../../store/ids.ts';
 import type { ExportRequestsTable } from '../../store/schema-io.ts';
-import { callerActor, scopeOf, type Caller } from '../access-context.ts';
+import { areasWithinScope, callerActor, scopeOf, type Caller } from '../access-context.ts';
 
 export type ExportDeps = Pick<AppContext, 'database' | 'drive' | 'cipher' | 'clock' | 'dataDir' | 'keyring'>;
 
@@ -107,11 +107,9 @@ function rosterFilter(deps: ExportDeps, caller: Caller, filters: ExportRequestIn
   switch (scope.kind) {
     case 'all':
       break;
-    case 'areas': {
-      const allowed = new Set(scope.areas.flatMap((a) => deps.drive.descendantsOf(a)));
-      areas = (areas ?? [...allowed]).filter((a) => allowed.has(a));
+    case 'areas':
+      areas = areasWithinScope(scope.areas, deps.drive, areas);
       break;
-    }
     // Agents and devices see only their own recent registrations: no exports.
     case 'captured':
     case 'none':
