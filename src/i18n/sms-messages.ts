@@ -105,6 +105,32 @@ export const SMS_MESSAGES = {
   ussd_withdrawn: { fr: 'Inscription retirée : vos données ont été effacées.', en: 'Registration withdrawn: your data were erased.', ha: 'An janye rajista: an goge bayananka.' },
   ussd_no_callup: { fr: 'Aucun appel en cours pour vous.', en: 'No call-up is waiting for you.', ha: 'Babu kira da ke jiranka.' },
   ussd_expired: { fr: 'Session expirée. Composez de nouveau.', en: 'Session expired. Please dial again.', ha: 'Lokaci ya ƙare. Sake kira.' },
+  callup_ask: {
+    fr: '{title}. Présentez-vous à {place} le {time}. Pouvez-vous venir ? Répondez {yes} ou {no} avant le {deadline}.',
+    en: '{title}. Report to {place} on {time}. Can you come? Reply {yes} or {no} by {deadline}.',
+    ha: '{title}. Ka je {place} ranar {time}. Za ka iya zuwa? Amsa {yes} ko {no} kafin {deadline}.',
+  },
+  callup_yes_word: { fr: 'OUI', en: 'YES', ha: 'EE' },
+  callup_no_word: { fr: 'NON', en: 'NO', ha: "A'A" },
+  callup_confirmed: {
+    fr: 'Merci, vous êtes retenu(e) : {title}. Présentez-vous à {place} le {time}.',
+    en: 'Thank you, you are confirmed: {title}. Report to {place} on {time}.',
+    ha: 'Mun gode, an tabbatar da kai: {title}. Ka je {place} ranar {time}.',
+  },
+  callup_declined: { fr: 'Merci pour votre réponse. {title} : noté que vous ne venez pas.', en: 'Thank you for your answer. {title}: noted that you are not coming.', ha: 'Mun gode da amsarka. {title}: an lura ba za ka zo ba.' },
+  callup_standby: {
+    fr: 'Merci ! {title} : toutes les places sont prises. Vous êtes en réserve ; nous vous écrirons si une place se libère.',
+    en: 'Thank you! {title}: every place is taken. You are on standby; we will write if a place opens.',
+    ha: 'Mun gode! {title}: an cika dukkan wurare. Kana jiran ko-ta-kwana; za mu rubuta maka idan wuri ya samu.',
+  },
+  callup_cancelled: { fr: '{title} est annulé. Ne vous présentez pas. Merci de votre disponibilité.', en: '{title} is cancelled. Do not report. Thank you for being ready.', ha: 'An soke {title}. Kada ka je. Mun gode da shirinka.' },
+  callup_clarify: { fr: 'Réponse non comprise. Pour {title}, répondez {yes} ou {no}.', en: 'Answer not understood. For {title}, reply {yes} or {no}.', ha: 'Ba a gane amsar ba. Don {title}, amsa {yes} ko {no}.' },
+  callup_which: {
+    fr: 'Vous avez plusieurs appels. Mettez la lettre devant la réponse : {choices}',
+    en: 'You have several call-ups. Put the letter before your answer: {choices}',
+    ha: 'Kana da kira fiye da ɗaya. Sa harafin a gaban amsarka: {choices}',
+  },
+  callup_closed: { fr: '{title} : les réponses sont closes. Merci.', en: '{title}: answers are closed. Thank you.', ha: '{title}: an rufe amsoshi. Mun gode.' },
   goodbye: { fr: 'Au revoir.', en: 'Goodbye.', ha: 'Sai an jima.' },
   try_later: { fr: 'Service momentanément indisponible. Réessayez plus tard.', en: 'Service temporarily unavailable. Please try later.', ha: 'Sabis ba ya samuwa yanzu. A sake gwadawa anjima.' },
 } as const satisfies Record<string, Record<'fr' | 'en' | 'ha', string>>;
