@@ -14,6 +14,25 @@ export interface CallupSettings {
 
 export const DEFAULT_CALLUP_SETTINGS: CallupSettings = { overAsk: 1.5, waveTimeoutMinutes: 120, smart: false };
 
+/**
+ * Settings from the environment: MUSTER_CALLUP_OVER_ASK (default 1.5), MUSTER_CALLUP_WAVE_MINUTES
+ * (default 120). A call-up may set its own.
+ */
+export function callupSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): CallupSettings {
+  const number = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be a number from ${min} to ${max}`);
+    return value;
+  };
+  return {
+    overAsk: number('MUSTER_CALLUP_OVER_ASK', DEFAULT_CALLUP_SETTINGS.overAsk, 1, 5),
+    waveTimeoutMinutes: Math.round(number('MUSTER_CALLUP_WAVE_MINUTES', DEFAULT_CALLUP_SETTINGS.waveTimeoutMinutes, 5, 7 * 24 * 60)),
+    smart: DEFAULT_CALLUP_SETTINGS.smart,
+  };
+}
+
 export interface CallupDeps {
   database: Database;
   drive: Drive;
@@ -25,7 +44,7 @@ export interface CallupDeps {
   onQueued: () => void;
 }
 
-export function createCallupDeps(ctx: AppContext, settings: Partial<CallupSettings> = {}, extra: { outbox?: OutboxStore; onQueued?: () => void } = {}): CallupDeps {
+export function createCallupDeps(ctx: AppContext, settings: Partial<CallupSettings> = callupSettingsFromEnv(), extra: { outbox?: OutboxStore; onQueued?: () => void } = {}): CallupDeps {
   const s = { ...DEFAULT_CALLUP_SETTINGS, ...settings };
   return {
     database: ctx.database,
