@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../src/app/app-context.ts';
-import { answerCallup, callupReplyHook } from '../src/services/callups/callup-answers.ts';
+import { answerCallup, callupPendingHook, callupReplyHook } from '../src/services/callups/callup-answers.ts';
+import { handleUssd } from '../src/services/messaging/handle-ussd.ts';
 import { createCallupDeps, type CallupDeps } from '../src/services/callups/callup-deps.ts';
 import { advanceCallups } from '../src/services/callups/callup-waves.ts';
 import { callupStatus, cancelCallup, confirmedPeople, createCallup, previewCallup, startCallup, type CallupInput } from '../src/services/callups/callups.ts';
@@ -41,7 +42,7 @@ describeEachDatabase('call-ups', (factory) => {
     testDb = await factory();
     ctx = await testDb.open({ clock: () => now });
     deps = createCallupDeps(ctx);
-    messaging = createMessagingDeps(ctx, { conversationTtlMs: 3600_000, ussdTtlMs: 180_000, sender: '1234', smart: false }, { callupReply: callupReplyHook(deps) });
+    messaging = createMessagingDeps(ctx, { conversationTtlMs: 3600_000, ussdTtlMs: 180_000, sender: '1234', smart: false }, { callupReply: callupReplyHook(deps), callupPending: callupPendingHook(deps) });
     tillaberi.push(...ctx.drive.descendantsOf('NE006').filter((p) => p !== 'NE006'));
   });
   afterAll(async () => testDb.cleanup());
@@ -203,5 +204,19 @@ describeEachDatabase('call-ups', (factory) => {
     const status = await callupStatus(deps, callup.id);
     expect(status.needs[0]).toMatchObject({ confirmed: 5, yes: 5, standby: 20 });
     expect(status.callup.status).toBe('filled');
+  });
+
+  it('takes an answer by USSD (menu 5) like the same answer by SMS', async () => {
+    const someone = person({ area: 'NE006006', roles: ['communications'], skills: [], language: 'en' });
+    await insertPopulation(ctx, [someone]);
+    const callup = await createCallup(deps, 'staff:coord', callupInput({ title: 'Radio operators', needs: [{ role: 'communications', count: 1 }], areas: ['NE006006'], reportAt: '2027-03-10T07:00:00Z', answerBy: '2027-03-09T17:00:00Z' }));
+    await startCallup(deps, 'staff:coord', callup.id);
+    const ussd = (inputs: string[]) => handleUssd(messaging, { sessionId: 'ussd-callup-1', serviceCode: '*384#', phone: someone.phone, network: null, inputs });
+    expect(await ussd(['3', '5'])).toEqual({ end: false, text: 'Radio operators\n1 Yes, I will come\n2 No' });
+    const answered = await ussd(['3', '5', '1']);
+    expect(answered.end).toBe(true);
+    expect(answered.text).toMatch(/^Thank you, you are confirmed: Radio operators\./);
+    expect((await callupStatus(deps, callup.id)).needs[0]).toMatchObject({ confirmed: 1, yes: 1 });
+    expect(await ussd(['3', '5'])).toMatchObject({ end: true, text: 'No call-up is waiting for you.' });
   });
 });

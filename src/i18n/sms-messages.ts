@@ -103,6 +103,7 @@ export const SMS_MESSAGES = {
     ha: 'Ficewa za ta goge bayananka; ba za a ƙara tuntuɓarka ba.\n1 Tabbatar\n2 Soke',
   },
   ussd_withdrawn: { fr: 'Inscription retirée : vos données ont été effacées.', en: 'Registration withdrawn: your data were erased.', ha: 'An janye rajista: an goge bayananka.' },
+  ussd_callup: { fr: '{title}\n1 Oui, je viens\n2 Non', en: '{title}\n1 Yes, I will come\n2 No', ha: '{title}\n1 Ee, zan zo\n2 A’a' },
   ussd_no_callup: { fr: 'Aucun appel en cours pour vous.', en: 'No call-up is waiting for you.', ha: 'Babu kira da ke jiranka.' },
   ussd_expired: { fr: 'Session expirée. Composez de nouveau.', en: 'Session expired. Please dial again.', ha: 'Lokaci ya ƙare. Sake kira.' },
   callup_ask: {

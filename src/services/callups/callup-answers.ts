@@ -1,13 +1,12 @@
 import { parseCallupAnswer } from '../../callups/answer.ts';
 import { answerWords } from '../../callups/message.ts';
-import { waveSize } from '../../callups/selection.ts';
 import { isSmsLanguage, smsText, type SmsLanguage } from '../../i18n/sms-messages.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import type { RecipientState } from '../../store/schema-callups.ts';
 import { phoneIndex } from '../../store/volunteer-rows.ts';
-import type { CallupReplyHook } from '../messaging/messaging-deps.ts';
+import type { CallupPendingHook, CallupReplyHook } from '../messaging/messaging-deps.ts';
 import type { CallupDeps } from './callup-deps.ts';
-import { loadCallup, OPEN_STATES } from './callups.ts';
+import { OPEN_STATES } from './callups.ts';
 
 const ACTOR = 'system:callup';
 
@@ -166,4 +165,19 @@ export function callupReplyHook(deps: CallupDeps): CallupReplyHook {
   };
 }
 
-export { loadCallup, waveSize };
+/** The first open call-up waiting for this phone's answer, for the USSD menu. */
+export function callupPendingHook(deps: CallupDeps): CallupPendingHook {
+  return async (phone, now) => {
+    const row = await deps.database.db
+      .selectFrom('callup_recipients as cr')
+      .innerJoin('callups as c', 'c.id', 'cr.callup_id')
+      .select(['c.title', 'cr.letter'])
+      .where('cr.phone_hash', '=', phoneIndex(deps.cipher, phone))
+      .where('cr.state', 'in', [...OPEN_STATES])
+      .where('c.status', 'in', ['running', 'filled'])
+      .where('c.answer_by', '>=', now.toISOString())
+      .orderBy('cr.letter')
+      .executeTakeFirst();
+    return row ? { title: row.title, letter: row.letter } : null;
+  };
+}
