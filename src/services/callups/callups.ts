@@ -385,34 +385,43 @@ export async function askMore(deps: CallupDeps, trx: Transaction<MusterSchema>, 
   if (ordered.length === 0) return 0;
   const at = now.toISOString();
   const letters = await openLetters(trx, ordered.map((o) => o.candidate.id));
-  const recipients = [];
-  for (const { candidate } of ordered) {
+  // The texts' values (dates in the drive's time zone, role labels) once per language.
+  const valuesByLanguage = new Map<SmsLanguage, CallupTextValues>();
+  const valuesFor = (language: SmsLanguage) => {
+    let v = valuesByLanguage.get(language);
+    if (!v) valuesByLanguage.set(language, (v = textValues(deps, c, need.role, language)));
+    return v;
+  };
+  const planned = ordered.map(({ candidate }) => {
     taken.add(candidate.id);
     const used = letters.get(candidate.id) ?? [];
     const letter = [...CALLUP_LETTERS].find((l) => !used.includes(l)) ?? 'Z';
     const phone = deps.cipher.decrypt(candidate.phoneEnc, `volunteers.phone:${candidate.id}`);
-    const body = callupAskText(c.texts, candidate.language, textValues(deps, c, need.role, candidate.language), used.length > 0 ? letter : null);
-    const id = uuidv7(now.getTime());
-    const queued = await deps.outbox.enqueue(trx, { phone, body, priority: 'bulk', kind: 'callup', dedupKey: `callup:${c.id}:${candidate.id}` }, now);
-    recipients.push({
-      id,
+    const body = callupAskText(c.texts, candidate.language, valuesFor(candidate.language), used.length > 0 ? letter : null);
+    return { candidate, letter, message: { phone, body, priority: 'bulk' as const, kind: 'callup', dedupKey: `callup:${c.id}:${candidate.id}` } };
+  });
+  const outboxIds = await deps.outbox.enqueueMany(trx, planned.map((p) => p.message), now);
+  const recipients = planned.map(({ candidate, letter }, i) => {
+    const outboxId = outboxIds[i] ?? null;
+    return {
+      id: uuidv7(now.getTime()),
       callup_id: c.id,
       need_id: need.id,
       volunteer_id: candidate.id,
       phone_hash: candidate.phoneHash,
       area: candidate.homeArea,
       wave,
-      state: (queued.status === 'queued' ? 'asked' : 'cancelled') as RecipientState,
+      state: (outboxId !== null ? 'asked' : 'cancelled') as RecipientState,
       letter,
       language: candidate.language,
-      outbox_id: queued.status === 'queued' ? queued.id : null,
+      outbox_id: outboxId,
       clarified: 0,
       asked_at: at,
       delivered_at: null,
       answered_at: null,
       updated_at: at,
-    });
-  }
+    };
+  });
   for (const chunk of statementChunks(recipients, 200)) await trx.insertInto('callup_recipients').values(chunk).execute();
   const ids = recipients.map((r) => r.volunteer_id);
   for (const chunk of statementChunks(ids, 400)) {
