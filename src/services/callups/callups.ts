@@ -16,7 +16,7 @@ import {
 import { isSmsLanguage, smsText, type SmsLanguage } from '../../i18n/sms-messages.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { uuidv7 } from '../../store/ids.ts';
-import type { CallupNeedsTable, CallupsTable, CallupStatus, RecipientState } from '../../store/schema-callups.ts';
+import type { CallupNeedsTable, CallupRecipientsTable, CallupsTable, CallupStatus, RecipientState } from '../../store/schema-callups.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import { statementChunks } from '../../store/statement-chunks.ts';
 import type { CallupDeps } from './callup-deps.ts';
@@ -401,7 +401,7 @@ export async function askMore(deps: CallupDeps, trx: Transaction<MusterSchema>, 
     return { candidate, letter, message: { phone, body, priority: 'bulk' as const, kind: 'callup', dedupKey: `callup:${c.id}:${candidate.id}` } };
   });
   const outboxIds = await deps.outbox.enqueueMany(trx, planned.map((p) => p.message), now);
-  const recipients = planned.map(({ candidate, letter }, i) => {
+  const recipients = planned.map(({ candidate, letter }, i): CallupRecipientsTable => {
     const outboxId = outboxIds[i] ?? null;
     return {
       id: uuidv7(now.getTime()),
@@ -411,7 +411,7 @@ export async function askMore(deps: CallupDeps, trx: Transaction<MusterSchema>, 
       phone_hash: candidate.phoneHash,
       area: candidate.homeArea,
       wave,
-      state: (outboxId !== null ? 'asked' : 'cancelled'),
+      state: outboxId !== null ? 'asked' : 'cancelled',
       letter,
       language: candidate.language,
       outbox_id: outboxId,
