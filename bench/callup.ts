@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { openAppContext } from '../src/app/app-context.ts';
 import { answerCallup } from '../src/services/callups/callup-answers.ts';
 import { createCallupDeps } from '../src/services/callups/callup-deps.ts';
-import { createCallup, startCallup } from '../src/services/callups/callups.ts';
+import { closeCallup, createCallup, startCallup } from '../src/services/callups/callups.ts';
 import { insertPopulation, person, type Person } from '../test/helpers/population.ts';
 
 const { values } = parseArgs({
@@ -87,6 +87,8 @@ async function main(): Promise<void> {
         confirmed += outcomes.filter((o) => o.outcome === 'confirmed').length;
       }
       const answerSeconds = (performance.now() - t) / 1000;
+      // Closed, so that the next run's answers are not to two open call-ups at once.
+      await closeCallup(deps, 'system:bench', callup.id);
       rows.push({ start, asked, answers: phones.length, perSecond: phones.length / answerSeconds, confirmed });
       log(`run ${run + 1}: asked ${asked} in ${start.toFixed(2)} s; ${phones.length} answers at ${(phones.length / answerSeconds).toFixed(0)}/s (${confirmed} confirmed)`);
     }
