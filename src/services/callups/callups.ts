@@ -274,7 +274,10 @@ async function candidatesFor(deps: CallupDeps, db: Executor, c: Callup, need: Ca
   }
   // Long lists of areas are split so that no statement has too many parameters.
   const rows = [];
-  for (const chunk of statementChunks(areas, 900)) rows.push(...(await q.where('v.area', 'in', chunk).execute()));
+  for (const chunk of statementChunks(areas, 900)) {
+    // Not push(...rows): a national call-up reads hundreds of thousands of candidates, more than a call's arguments.
+    for (const row of await q.where('v.area', 'in', chunk).execute()) rows.push(row);
+  }
   const eligible: CandidateRow[] = [];
   for (const row of rows) {
     if (exclude.has(row.id)) continue;
