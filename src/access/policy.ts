@@ -30,6 +30,10 @@ export const ACTIONS = [
   'drive.read',
   /** The web pages and their assets (public page, agent app, console shell). */
   'web.read',
+  /** Write, preview, start, cancel and close call-ups. */
+  'callup.manage',
+  /** A call-up's live counts and the people who confirmed (officers: within their areas). */
+  'callup.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -38,14 +42,14 @@ const PUBLIC_ACTIONS: ReadonlySet<Action> = new Set(['health.read', 'registratio
 const STAFF_ACTIONS: Record<StaffRole, ReadonlySet<Action>> = {
   admin: new Set([
     'registration.submit', 'registration.sync', 'volunteer.read', 'volunteer.update', 'volunteer.withdraw', 'stats.read', 'audit.read', 'user.manage', 'device.manage',
-    'import.run', 'export.request', 'export.approve',
+    'import.run', 'export.request', 'export.approve', 'callup.manage', 'callup.read',
   ]),
   coordinator: new Set([
     'registration.submit', 'registration.sync', 'volunteer.read', 'volunteer.update', 'volunteer.withdraw', 'stats.read', 'device.manage',
-    'import.run', 'export.request', 'export.approve',
+    'import.run', 'export.request', 'export.approve', 'callup.manage', 'callup.read',
   ]),
   agent: new Set(['registration.submit', 'registration.sync', 'volunteer.read']),
-  officer: new Set(['volunteer.read', 'stats.read']),
+  officer: new Set(['volunteer.read', 'stats.read', 'callup.read']),
   auditor: new Set(['audit.read']),
   analyst: new Set(['stats.read']),
 };

@@ -4,6 +4,7 @@ import { demoCommand } from './commands/demo.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statsCommand } from './commands/stats.ts';
+import { callupCommand } from './commands/callup.ts';
 import { workerCommand } from './commands/worker.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { dedupCommand } from './commands/dedup.ts';
@@ -51,6 +52,12 @@ const COMMANDS: Record<string, Command> = {
   migrate: { summary: 'apply pending database migrations', usage: 'migrate [--data DIR]', options: dataOption, run: migrateCommand },
   'config check': { summary: 'validate the drive configuration', usage: 'config check [--drive FILE]', options: dataOption, run: configCheckCommand },
   stats: { summary: 'counts of the registry (no personal data)', usage: 'stats [--data DIR]', options: dataOption, run: statsCommand },
+  'callup create': { summary: 'write a call-up from a JSON file (a draft: nothing is sent)', usage: 'callup create --file CALLUP.json', options: { ...dataOption, file: { type: 'string' } }, run: callupCommand('create') },
+  'callup preview': { summary: 'who would be asked: counts per need and area, message sizes', usage: 'callup preview --id ID', options: { ...dataOption, id: { type: 'string' } }, run: callupCommand('preview') },
+  'callup start': { summary: 'start a call-up: the first wave is queued', usage: 'callup start --id ID', options: { ...dataOption, id: { type: 'string' } }, run: callupCommand('start') },
+  'callup status': { summary: 'live counts per need', usage: 'callup status --id ID', options: { ...dataOption, id: { type: 'string' } }, run: callupCommand('status') },
+  'callup cancel': { summary: 'cancel a call-up (those who said yes are told)', usage: 'callup cancel --id ID', options: { ...dataOption, id: { type: 'string' } }, run: callupCommand('cancel') },
+  'callup close': { summary: 'close a call-up (no more answers)', usage: 'callup close --id ID', options: { ...dataOption, id: { type: 'string' } }, run: callupCommand('close') },
   demo: {
     summary: 'fill the database with N synthetic volunteers',
     usage: 'demo --volunteers N [--seed S] [--duplicates RATE] [--data DIR]',

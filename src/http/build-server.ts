@@ -16,6 +16,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { RequestValidationError, sendProblem } from './problem.ts';
 import { zodValidatorCompiler } from './zod-validator.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { callupRoutes } from './routes/callups.ts';
 import { authRoutes } from './routes/auth.ts';
 import { dedupRoutes } from './routes/dedup.ts';
 import { exportRoutes } from './routes/exports.ts';
@@ -175,6 +176,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(deviceRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(dedupRoutes, deps);
+  await app.register(callupRoutes, deps);
   if (options.messaging) await app.register(gatewayRoutes, { ...deps, messaging: options.messaging.deps, gatewayToken: options.messaging.gatewayToken });
   await app.register(importRoutes, deps);
   await app.register(exportRoutes, deps);

@@ -55,6 +55,8 @@ export const MESSAGES = {
   already_registered_public: { fr: 'Une inscription existe déjà avec ce numéro de téléphone ou ce numéro d\'identité. Rien de plus n\'a été enregistré.', en: 'A registration already exists with this phone number or ID number. Nothing more was stored.', ha: 'Akwai rajista da wannan lambar waya ko lambar shaida. Ba a ƙara ajiye komai ba.' },
   idempotency_conflict: { fr: "Cet identifiant client a déjà servi pour une autre inscription.", en: 'This client id was already used for a different registration.', ha: 'An riga an yi amfani da wannan lambar abokin aiki don wata rajista.' },
   not_found: { fr: 'Introuvable.', en: 'Not found.', ha: 'Ba a samu ba.' },
+  invalid_callup: { fr: "L'appel n'est pas valable : {problems}.", en: 'The call-up is not valid: {problems}.', ha: 'Kiran bai dace ba: {problems}.' },
+  callup_invalid_state: { fr: "Impossible dans l'état actuel de l'appel ({status}).", en: 'Not possible in the current state of the call-up ({status}).', ha: 'Ba zai yiwu ba a halin da kiran yake ({status}).' },
   unauthorized: { fr: 'Identification requise.', en: 'Authentication required.', ha: 'Ana buƙatar shaidar shiga.' },
   forbidden: { fr: "Vous n'avez pas le droit de faire cela.", en: 'You are not allowed to do this.', ha: 'Ba ka da izinin yin wannan.' },
   rate_limited: { fr: 'Trop de demandes. Réessayez dans un moment.', en: 'Too many requests. Try again in a moment.', ha: 'Buƙatu sun yi yawa. A sake gwadawa nan gaba kaɗan.' },

@@ -1,5 +1,9 @@
 import type { AppContext } from '../app/app-context.ts';
+import { callupPendingHook, callupReplyHook } from '../services/callups/callup-answers.ts';
+import { callupSettingsFromEnv, createCallupDeps } from '../services/callups/callup-deps.ts';
+import { advanceCallups } from '../services/callups/callup-waves.ts';
 import { createMessagingDeps, type MessagingDeps } from '../services/messaging/messaging-deps.ts';
+import { createOutboxStore } from '../store/outbox-store.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { createKannelGateway } from './kannel-client.ts';
 import type { MessagingConfig } from './messaging-config.ts';
@@ -16,10 +20,11 @@ export interface MessagingRuntime {
  */
 export function startMessaging(ctx: AppContext, config: MessagingConfig, options: { dispatch: boolean; onError?: (error: unknown) => void }): MessagingRuntime {
   let dispatcher: Dispatcher | null = null;
+  const callups = createCallupDeps(ctx, { ...callupSettingsFromEnv(), smart: config.smart }, { outbox: createOutboxStore(ctx.cipher, { smart: config.smart }), onQueued: () => dispatcher?.nudge() });
   const deps = createMessagingDeps(
     ctx,
     { conversationTtlMs: config.conversationTtlMs, ussdTtlMs: config.ussdTtlMs, sender: config.sender, smart: config.smart },
-    { onQueued: () => dispatcher?.nudge() },
+    { onQueued: () => dispatcher?.nudge(), callupReply: callupReplyHook(callups), callupPending: callupPendingHook(callups) },
   );
   const gateway = options.dispatch
     ? createKannelGateway({
@@ -45,11 +50,26 @@ export function startMessaging(ctx: AppContext, config: MessagingConfig, options
     deps.database.write((trx) => deps.conversations.purgeExpired(trx, ctx.clock())).catch((error: unknown) => options.onError?.(error));
   }, 60_000);
   purge.unref();
+  // Call-ups move on (delivery, timeouts, next waves) where messages are dispatched.
+  let advancing = false;
+  const advance = options.dispatch
+    ? setInterval(() => {
+        if (advancing) return;
+        advancing = true;
+        advanceCallups(callups, ctx.clock())
+          .catch((error: unknown) => options.onError?.(error))
+          .finally(() => {
+            advancing = false;
+          });
+      }, 15_000)
+    : null;
+  advance?.unref();
   return {
     deps,
     dispatcher,
     async stop() {
       clearInterval(purge);
+      if (advance) clearInterval(advance);
       await dispatcher?.stop();
       gateway?.close();
     },

@@ -15,16 +15,14 @@ export type UssdState =
   | { screen: 'main'; language: SmsLanguage }
   | { screen: 'register'; conversation: ConversationState }
   | { screen: 'availability'; language: SmsLanguage }
-  | { screen: 'withdraw'; language: SmsLanguage };
+  | { screen: 'withdraw'; language: SmsLanguage }
+  | { screen: 'callup'; language: SmsLanguage };
 
 /** What the menus need to know about the caller's registration (no personal data). */
 export interface UssdFacts {
   volunteer: { reference: string; status: 'active' | 'withdrawn' | 'suspended'; roles: string[]; availability: Availability } | null;
-  /**
-   * An open call-up waiting for this person's answer. The call-up feature fills it and handles the
-   * answer; until then, menu 5 says there is none.
-   */
-  pendingCallup: null;
+  /** The open call-up waiting for this person's answer (the first, when there are several). */
+  pendingCallup: { title: string; letter: string } | null;
 }
 
 export type UssdAction =
@@ -32,7 +30,9 @@ export type UssdAction =
   | { kind: 'set_availability'; availability: Availability }
   | { kind: 'withdraw' }
   /** The consent screen is too small for the notice: send it in full by SMS. */
-  | { kind: 'consent_notice' };
+  | { kind: 'consent_notice' }
+  /** An answer to the call-up with this letter, handled like the same answer by SMS. */
+  | { kind: 'callup_answer'; letter: string; answer: 'yes' | 'no' };
 
 export interface UssdReply {
   end: boolean;
@@ -85,8 +85,8 @@ export function ussdAnswer(state: UssdState, input: string, facts: UssdFacts, ct
         case 4:
           return volunteer ? { end: false, text: smsText('ussd_confirm_withdraw', lang), state: { screen: 'withdraw', language: lang } } : end(smsText('ussd_not_registered', lang));
         case 5:
-          // The call-up feature answers here when facts.pendingCallup is set.
-          return end(smsText('ussd_no_callup', lang));
+          if (!facts.pendingCallup) return end(smsText('ussd_no_callup', lang));
+          return { end: false, text: smsText('ussd_callup', lang, { title: facts.pendingCallup.title }), state: { screen: 'callup', language: lang } };
         default:
           return { end: false, text: `${smsText('retry_choice', lang)}\n${smsText('ussd_main', lang)}`, state };
       }
@@ -100,6 +100,15 @@ export function ussdAnswer(state: UssdState, input: string, facts: UssdFacts, ct
       const availability = choice === null ? undefined : AVAILABILITY_BY_CHOICE[choice - 1];
       if (!availability) return { end: false, text: `${smsText('retry_choice', lang)}\n${smsText('ussd_ask_availability', lang)}`, state };
       return end(smsText('ussd_availability_changed', lang, { availability: smsText(`availability_${availability}`, lang) }), { kind: 'set_availability', availability });
+    }
+    case 'callup': {
+      const lang = state.language;
+      const pending = facts.pendingCallup;
+      if (!pending) return end(smsText('ussd_no_callup', lang));
+      // The text is the call-up's own answer, which the caller gets by answering.
+      if (text === '1' || text === '2') return end('', { kind: 'callup_answer', letter: pending.letter, answer: text === '1' ? 'yes' : 'no' });
+      if (text === '0') return end(smsText('goodbye', lang));
+      return { end: false, text: `${smsText('retry_consent', lang)}\n${smsText('ussd_callup', lang, { title: pending.title })}`, state };
     }
     case 'withdraw': {
       const lang = state.language;

@@ -4,6 +4,8 @@ import { planSms } from '../domain/sms-encoding.ts';
 import type { Database } from './database.ts';
 import { uuidv7 } from './ids.ts';
 import type { MusterSchema } from './schema.ts';
+import type { OutboxTable } from './schema-messaging.ts';
+import { statementChunks } from './statement-chunks.ts';
 import { phoneIndex } from './volunteer-rows.ts';
 
 type Executor = Kysely<MusterSchema>;
@@ -222,7 +224,64 @@ export function createOutboxStore(cipher: FieldCipher, options: OutboxOptions) {
     return Number(result.numUpdatedRows);
   }
 
-  return { enqueue, claim, record, applyDeliveryReport, cancelBulkTo };
+  /**
+   * Queues many bulk messages at once (a call-up's wave): opted-out numbers are skipped, a dedup key
+   * already queued is a no-op. Returns, for each message in order, its outbox id or null.
+   */
+  async function enqueueMany(db: Executor, messages: readonly (OutgoingSms & { dedupKey: string })[], now: Date): Promise<(string | null)[]> {
+    const at = now.toISOString();
+    const hashes = messages.map((m) => phoneIndex(cipher, m.phone));
+    const stopped = new Set<string>();
+    for (const chunk of statementChunks([...new Set(hashes)], 500)) {
+      for (const r of await db.selectFrom('opt_outs').select('phone_hash').where('phone_hash', 'in', chunk).execute()) stopped.add(r.phone_hash);
+    }
+    const rows: OutboxTable[] = [];
+    const idOf = new Map<string, string>();
+    messages.forEach((message, i) => {
+      const phoneHash = hashes[i] ?? '';
+      if (stopped.has(phoneHash)) return;
+      const id = uuidv7(now.getTime());
+      const plan = planSms(message.body, { smart: options.smart });
+      idOf.set(message.dedupKey, id);
+      rows.push({
+        id,
+        dedup_key: message.dedupKey,
+        channel: 'sms',
+        priority: PRIORITY[message.priority],
+        kind: message.kind,
+        phone_enc: cipher.encrypt(message.phone, `outbox.phone:${id}`),
+        phone_hash: phoneHash,
+        sender: message.sender ?? null,
+        body_enc: cipher.encrypt(plan.text, `outbox.body:${id}`),
+        encoding: plan.encoding,
+        segments: plan.segments,
+        status: 'queued',
+        attempts: 0,
+        next_attempt_at: at,
+        lease_owner: null,
+        lease_until: null,
+        last_error: null,
+        dlr_status: null,
+        created_at: at,
+        sending_at: null,
+        sent_at: null,
+        delivered_at: null,
+        failed_at: null,
+        cancelled_at: null,
+      });
+    });
+    const inserted = new Set<string>();
+    for (const chunk of statementChunks(rows, 128)) {
+      const done = await db.insertInto('outbox').values(chunk).onConflict((oc) => oc.column('dedup_key').doNothing()).returning('id').execute();
+      for (const r of done) inserted.add(r.id);
+    }
+    return messages.map((m) => {
+      const id = idOf.get(m.dedupKey);
+      return id !== undefined && inserted.has(id) ? id : null;
+    });
+  }
+
+  return { enqueue, enqueueMany, claim, record, applyDeliveryReport, cancelBulkTo };
 }
 
 export type OutboxStore = ReturnType<typeof createOutboxStore>;

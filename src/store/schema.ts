@@ -1,5 +1,6 @@
 import type { ConversationsTable, InboundMessagesTable, OptOutsTable, OutboxTable } from './schema-messaging.ts';
 import type { AuditPendingTable, AuthFailuresTable, DedupKeysTable, DedupReviewsTable, DevicesTable, StaffSessionsTable, StaffUsersTable } from './schema-staff.ts';
+import type { CallupNeedsTable, CallupRecipientsTable, CallupRotationTable, CallupsTable } from './schema-callups.ts';
 import type { ExportRequestsTable, ImportJobsTable, ImportProfilesTable, ImportRowsTable } from './schema-io.ts';
 
 /**
@@ -94,5 +95,9 @@ export interface MusterSchema {
   import_jobs: ImportJobsTable;
   import_rows: ImportRowsTable;
   export_requests: ExportRequestsTable;
+  callups: CallupsTable;
+  callup_needs: CallupNeedsTable;
+  callup_recipients: CallupRecipientsTable;
+  callup_rotation: CallupRotationTable;
 }
 

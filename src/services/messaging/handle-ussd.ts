@@ -1,7 +1,7 @@
 import { normalizeMobilePhone } from '../../domain/phone.ts';
 import { translate } from '../../i18n/translate.ts';
 import { smsText } from '../../i18n/sms-messages.ts';
-import type { ConversationContext, ConversationState } from '../../messaging/registration-conversation.ts';
+import { USSD_SCREEN_LIMIT, type ConversationContext, type ConversationState } from '../../messaging/registration-conversation.ts';
 import type { UssdRequest } from '../../messaging/ussd-africastalking.ts';
 import { replayUssd, type UssdFacts } from '../../messaging/ussd-menu.ts';
 import { StaleConversationError } from '../../store/conversation-store.ts';
@@ -39,7 +39,7 @@ export async function handleUssd(deps: MessagingDeps, request: UssdRequest): Pro
     return { end: true, text: smsText('ussd_expired', session.state.language) };
   }
   const startedAt = session?.state.startedAt ?? now.toISOString();
-  const facts = await factsFor(deps, phone);
+  const facts = await factsFor(deps, phone, now);
   const ctx: ConversationContext = { drive: deps.drive, now: new Date(startedAt), channel: 'ussd', ttlMs: deps.settings.ussdTtlMs };
   // Answers are replayed as of the session's start, so an answer means the same on every replay.
   const reply = replayUssd(request.inputs, facts, ctx);
@@ -56,6 +56,11 @@ export async function handleUssd(deps: MessagingDeps, request: UssdRequest): Pro
     });
     if (outcome.status === 'refused') await deps.database.write((trx) => deps.conversations.remove(trx, key, null));
     return { end: true, text: registrationReply(outcome, action.conversation.language, deps.drive.config.minimumAge) };
+  }
+  if (action?.kind === 'callup_answer') {
+    const answered = deps.callupReply ? await deps.callupReply({ phone, text: `${action.letter} ${action.answer === 'yes' ? '1' : '2'}`, now }) : { handled: false as const };
+    await deps.database.write((trx) => deps.conversations.remove(trx, key, null));
+    return { end: true, text: (answered.handled && answered.reply !== null ? answered.reply : smsText('ussd_no_callup', language)).slice(0, USSD_SCREEN_LIMIT) };
   }
   const volunteerId = facts.volunteer ? await deps.volunteers.phoneTakenBy(deps.database.db, phone) : null;
   if (action?.kind === 'set_availability' && volunteerId) {
@@ -88,11 +93,11 @@ export async function handleUssd(deps: MessagingDeps, request: UssdRequest): Pro
   return { end: reply.end, text: reply.text };
 }
 
-async function factsFor(deps: MessagingDeps, phone: string): Promise<UssdFacts> {
+async function factsFor(deps: MessagingDeps, phone: string, now: Date): Promise<UssdFacts> {
   const id = await deps.volunteers.phoneTakenBy(deps.database.db, phone);
   const volunteer = id ? await deps.volunteers.get(deps.database.db, id) : null;
   return {
     volunteer: volunteer ? { reference: volunteer.reference, status: volunteer.status, roles: volunteer.roles, availability: volunteer.availability } : null,
-    pendingCallup: null,
+    pendingCallup: deps.callupPending ? await deps.callupPending(phone, now) : null,
   };
 }

@@ -18,6 +18,9 @@ export interface MessagingSettings {
  */
 export type CallupReplyHook = (message: { phone: string; text: string; now: Date }) => Promise<{ handled: true; reply: string | null } | { handled: false }>;
 
+/** The open call-up waiting for this phone's answer, for the USSD menu. */
+export type CallupPendingHook = (phone: string, now: Date) => Promise<{ title: string; letter: string } | null>;
+
 export interface MessagingDeps extends RegisterDeps {
   outbox: OutboxStore;
   conversations: ConversationStore;
@@ -27,9 +30,10 @@ export interface MessagingDeps extends RegisterDeps {
   /** Called after a transaction that queued messages has committed: wakes an in-process dispatcher. */
   onQueued: () => void;
   callupReply?: CallupReplyHook | undefined;
+  callupPending?: CallupPendingHook | undefined;
 }
 
-export function createMessagingDeps(ctx: AppContext, settings: MessagingSettings, extra: { onQueued?: () => void; callupReply?: CallupReplyHook } = {}): MessagingDeps {
+export function createMessagingDeps(ctx: AppContext, settings: MessagingSettings, extra: { onQueued?: () => void; callupReply?: CallupReplyHook; callupPending?: CallupPendingHook } = {}): MessagingDeps {
   return {
     database: ctx.database,
     volunteers: ctx.volunteers,
@@ -42,6 +46,7 @@ export function createMessagingDeps(ctx: AppContext, settings: MessagingSettings
     serial: new KeyedSerial(),
     onQueued: extra.onQueued ?? (() => undefined),
     callupReply: extra.callupReply,
+    callupPending: extra.callupPending,
   };
 }
 

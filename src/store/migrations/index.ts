@@ -4,6 +4,7 @@ import { migration0002 } from './0002-staff-and-audit.ts';
 import { migration0003 } from './0003-dedup.ts';
 import { migration0004 } from './0004-messaging.ts';
 import { migration0005 } from './0005-imports-exports.ts';
+import { migration0006 } from './0006-callups.ts';
 
 /**
  * Every migration, in order. Names are numbered; a migration is never edited once released: a change
@@ -15,4 +16,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-dedup': migration0003,
   '0004-messaging': migration0004,
   '0005-imports-exports': migration0005,
+  '0006-callups': migration0006,
 };
