@@ -66,37 +66,52 @@ export interface OutboxOptions {
  * encrypted (bound to the row), phones found by blind index.
  */
 export function createOutboxStore(cipher: FieldCipher, options: OutboxOptions) {
+  /** A new queued row: the text planned (encoding, parts), phone and text encrypted and bound to the row. */
+  function queuedRow(message: OutgoingSms, phoneHash: string, now: Date): OutboxTable {
+    const id = uuidv7(now.getTime());
+    const plan = planSms(message.body, { smart: options.smart });
+    const at = now.toISOString();
+    return {
+      id,
+      dedup_key: message.dedupKey ?? null,
+      channel: 'sms',
+      priority: PRIORITY[message.priority],
+      kind: message.kind,
+      phone_enc: cipher.encrypt(message.phone, `outbox.phone:${id}`),
+      phone_hash: phoneHash,
+      sender: message.sender ?? null,
+      body_enc: cipher.encrypt(plan.text, `outbox.body:${id}`),
+      encoding: plan.encoding,
+      segments: plan.segments,
+      status: 'queued',
+      attempts: 0,
+      next_attempt_at: at,
+      lease_owner: null,
+      lease_until: null,
+      last_error: null,
+      dlr_status: null,
+      created_at: at,
+      sending_at: null,
+      sent_at: null,
+      delivered_at: null,
+      failed_at: null,
+      cancelled_at: null,
+    };
+  }
+
   async function enqueue(db: Executor, message: OutgoingSms, now: Date): Promise<EnqueueOutcome> {
     const phoneHash = phoneIndex(cipher, message.phone);
     if (message.priority === 'bulk') {
       const stopped = await db.selectFrom('opt_outs').select('phone_hash').where('phone_hash', '=', phoneHash).executeTakeFirst();
       if (stopped) return { status: 'opted_out' };
     }
-    const id = uuidv7(now.getTime());
-    const plan = planSms(message.body, { smart: options.smart });
-    const at = now.toISOString();
+    const row = queuedRow(message, phoneHash, now);
     const result = await db
       .insertInto('outbox')
-      .values({
-        id,
-        dedup_key: message.dedupKey ?? null,
-        channel: 'sms',
-        priority: PRIORITY[message.priority],
-        kind: message.kind,
-        phone_enc: cipher.encrypt(message.phone, `outbox.phone:${id}`),
-        phone_hash: phoneHash,
-        sender: message.sender ?? null,
-        body_enc: cipher.encrypt(plan.text, `outbox.body:${id}`),
-        encoding: plan.encoding,
-        segments: plan.segments,
-        status: 'queued',
-        attempts: 0,
-        next_attempt_at: at,
-        created_at: at,
-      })
+      .values(row)
       .onConflict((oc) => oc.column('dedup_key').doNothing())
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1 ? { status: 'queued', id, segments: plan.segments } : { status: 'duplicate' };
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1 ? { status: 'queued', id: row.id, segments: row.segments } : { status: 'duplicate' };
   }
 
   /**
@@ -229,7 +244,6 @@ export function createOutboxStore(cipher: FieldCipher, options: OutboxOptions) {
    * already queued is a no-op. Returns, for each message in order, its outbox id or null.
    */
   async function enqueueMany(db: Executor, messages: readonly (OutgoingSms & { dedupKey: string })[], now: Date): Promise<(string | null)[]> {
-    const at = now.toISOString();
     const hashes = messages.map((m) => phoneIndex(cipher, m.phone));
     const stopped = new Set<string>();
     for (const chunk of statementChunks([...new Set(hashes)], 500)) {
@@ -240,35 +254,9 @@ export function createOutboxStore(cipher: FieldCipher, options: OutboxOptions) {
     messages.forEach((message, i) => {
       const phoneHash = hashes[i] ?? '';
       if (stopped.has(phoneHash)) return;
-      const id = uuidv7(now.getTime());
-      const plan = planSms(message.body, { smart: options.smart });
-      idOf.set(message.dedupKey, id);
-      rows.push({
-        id,
-        dedup_key: message.dedupKey,
-        channel: 'sms',
-        priority: PRIORITY[message.priority],
-        kind: message.kind,
-        phone_enc: cipher.encrypt(message.phone, `outbox.phone:${id}`),
-        phone_hash: phoneHash,
-        sender: message.sender ?? null,
-        body_enc: cipher.encrypt(plan.text, `outbox.body:${id}`),
-        encoding: plan.encoding,
-        segments: plan.segments,
-        status: 'queued',
-        attempts: 0,
-        next_attempt_at: at,
-        lease_owner: null,
-        lease_until: null,
-        last_error: null,
-        dlr_status: null,
-        created_at: at,
-        sending_at: null,
-        sent_at: null,
-        delivered_at: null,
-        failed_at: null,
-        cancelled_at: null,
-      });
+      const row = queuedRow(message, phoneHash, now);
+      idOf.set(message.dedupKey, row.id);
+      rows.push(row);
     });
     const inserted = new Set<string>();
     for (const chunk of statementChunks(rows, 128)) {
