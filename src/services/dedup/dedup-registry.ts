@@ -5,14 +5,14 @@ import { prepareRecord } from '../../dedup/prepared-record.ts';
 import type { AppContext } from '../../app/app-context.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { forgetCachedDedupModel, REVIEW_THRESHOLD } from './dedup-model.ts';
-import { queueReview, storedKeys } from './flag-duplicates.ts';
+import { queueReviews, storedKeys } from './flag-duplicates.ts';
 
 export interface RegistryDedupResult {
   records: number;
   candidatePairs: number;
   /** Pairs at or above the review threshold. */
   pairs: number;
-  /** Of which new in the review queue, or back in it because their data changed since (see queueReview). */
+  /** Of which new in the review queue, or back in it because their data changed since (see upsertReviews in flag-duplicates.ts). */
   queued: number;
   seconds: number;
 }
@@ -42,15 +42,12 @@ export async function dedupRegistry(ctx: AppContext, actor: string, onProgress?:
   let queued = 0;
   for (let i = 0; i < result.pairs.length; i += 500) {
     const chunk = result.pairs.slice(i, i + 500);
-    queued += await ctx.database.write(async (trx) => {
-      let changed = 0;
-      for (const pair of chunk) {
-        const ra = byId.get(pair.a);
-        const rb = byId.get(pair.b);
-        if (ra && rb && (await queueReview(trx, ctx.cipher, ra, rb, pair.score, now))) changed += 1;
-      }
-      return changed;
+    const known = chunk.flatMap((pair) => {
+      const x = byId.get(pair.a);
+      const y = byId.get(pair.b);
+      return x && y ? [{ x, y, score: pair.score }] : [];
     });
+    queued += await ctx.database.write((trx) => queueReviews(trx, ctx.cipher, known, now));
   }
   // Registrations index their own keys as they are stored; only people registered before that (or
   // whose keys were lost) are indexed here.

@@ -151,7 +151,7 @@ export async function flagPossibleDuplicatesMany(
     return count;
   });
   // A new registration has no review yet: its pairs are new. A volunteer checked again after a change
-  // may have: see queueReview.
+  // may have: see upsertReviews.
   for (const chunk of statementChunks(reviews, 64)) await upsertReviews(trx, chunk);
   const keyRows = records.flatMap((record, i) => (keysOf[i] ?? []).map((key) => ({ key, volunteer_id: record.id })));
   for (const chunk of statementChunks(keyRows, KEYS_PER_STATEMENT)) {
@@ -207,16 +207,19 @@ async function upsertReviews(trx: Kysely<MusterSchema>, rows: readonly DedupRevi
   return Number(result.numInsertedOrUpdatedRows ?? 0);
 }
 
-/** Puts one pair in the review queue (see upsertReviews for pairs already there). Returns whether the queue changed. */
-export async function queueReview(
+/**
+ * Puts pairs in the review queue, several per statement (see upsertReviews for pairs already there).
+ * Each pair must appear once. Returns how many entered the queue or came back to it.
+ */
+export async function queueReviews(
   trx: Kysely<MusterSchema>,
   cipher: FieldCipher,
-  x: PersonRecord,
-  y: PersonRecord,
-  score: Pick<PairScore, 'probability' | 'fields'>,
+  pairs: ReadonlyArray<{ x: PersonRecord; y: PersonRecord; score: Pick<PairScore, 'probability' | 'fields'> }>,
   now: string,
-): Promise<boolean> {
-  return (await upsertReviews(trx, [reviewRow(cipher, x, y, score, now)])) > 0;
+): Promise<number> {
+  let changed = 0;
+  for (const chunk of statementChunks(pairs, 64)) changed += await upsertReviews(trx, chunk.map((p) => reviewRow(cipher, p.x, p.y, p.score, now)));
+  return changed;
 }
 
 /**
