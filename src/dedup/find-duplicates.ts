@@ -150,7 +150,11 @@ export function scoreCandidates(
  * probability threshold. Every reported pair carries its field-by-field explanation.
  */
 export function findDuplicates(records: readonly PersonRecord[], options: FindOptions = {}): FindResult {
-  const plan = planDuplicates(records, options);
+  return scorePlan(planDuplicates(records, options), options);
+}
+
+/** Scores every candidate pair of a plan on this thread. */
+export function scorePlan(plan: DuplicatePlan, options: FindOptions): FindResult {
   const count = plan.blocks.size;
   const model = { parameters: plan.parameters, tf: plan.tf, threshold: options.threshold ?? DEFAULT_THRESHOLD };
   const pairs = scoreCandidates(plan.prepared, (k) => plan.blocks.pairAt(k), { from: 0, to: count }, model, options, (done) => options.onProgress?.('scoring', done, count));

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AncestorsOf } from './compare/compare-area.ts';
-import { DEFAULT_THRESHOLD, findDuplicates, planDuplicates, scoreCandidates, type FindOptions, type FindResult, type MatchedPair } from './find-duplicates.ts';
+import { DEFAULT_THRESHOLD, findDuplicates, planDuplicates, scorePlan, type FindOptions, type FindResult, type MatchedPair } from './find-duplicates.ts';
 import type { ModelParameters } from './model/fellegi-sunter.ts';
 import type { PersonRecord } from './person-record.ts';
 
@@ -38,12 +38,7 @@ export async function findDuplicatesInParallel(
   const plan = planDuplicates(records, options);
   const count = plan.blocks.size;
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  if (count < (options.minPairsForThreads ?? MIN_PAIRS_FOR_THREADS)) {
-    const model = { parameters: plan.parameters, tf: plan.tf, threshold };
-    const pairs = scoreCandidates(plan.prepared, (k) => plan.blocks.pairAt(k), { from: 0, to: count }, model, options, (done) => options.onProgress?.('scoring', done, count));
-    options.onProgress?.('scoring', count, count);
-    return { pairs, candidatePairs: count, blocking: plan.blocks.stats, parameters: plan.parameters };
-  }
+  if (count < (options.minPairsForThreads ?? MIN_PAIRS_FOR_THREADS)) return scorePlan(plan, options);
 
   const codes = plan.blocks.sharedCodes();
   const areaChains = options.ancestorsOf ? chainsOf(records, options.ancestorsOf) : null;

@@ -1,8 +1,5 @@
-import type { Kysely } from 'kysely';
-import { prepareRecord } from '../dedup/prepared-record.ts';
 import type { Channel } from '../domain/registration-input.ts';
-import type { MusterSchema } from '../store/schema.ts';
-import { personRecordOf, storedKeys } from './dedup/flag-duplicates.ts';
+import { indexDuplicateKeys, personRecordOf } from './dedup/flag-duplicates.ts';
 import type { FieldError } from '../domain/field-error.ts';
 import { validateRegistration } from '../domain/validate-registration.ts';
 import { recordAudit } from '../store/audit-pending.ts';
@@ -49,10 +46,11 @@ export async function bulkRegister(deps: RegisterDeps, items: readonly BulkItem[
   });
   const created = await deps.database.write(async (trx) => {
     const inserted = await deps.volunteers.insertMany(trx, rows);
+    // Bulk rows are not compared among themselves here: `muster dedup` does that for the registry.
     await indexDuplicateKeys(
       trx,
       deps,
-      rows.filter((row) => inserted.has(row.id)),
+      rows.filter((row) => inserted.has(row.id)).map((row) => personRecordOf({ ...row.registration, id: row.id })),
     );
     const count = inserted.size;
     await recordAudit(trx, { at: now.toISOString(), actor: capturedBy, action: 'volunteer.bulk_create', details: { created: count, refused: refused.length } });
@@ -61,13 +59,3 @@ export async function bulkRegister(deps: RegisterDeps, items: readonly BulkItem[
   return { created, existing: rows.length - created, refused };
 }
 
-/**
- * Indexes the duplicate-check keys of inserted rows, so that later registrations are compared with
- * them. Bulk rows are not compared among themselves here: `muster dedup` does that for the registry.
- */
-async function indexDuplicateKeys(trx: Kysely<MusterSchema>, deps: RegisterDeps, rows: readonly NewVolunteer[]): Promise<void> {
-  const keys = rows.flatMap((row) =>
-    storedKeys(deps.cipher, deps.drive, prepareRecord(personRecordOf({ ...row.registration, id: row.id }), deps.drive.ancestorsOf)).map((key) => ({ key, volunteer_id: row.id })),
-  );
-  for (let j = 0; j < keys.length; j += 500) await trx.insertInto('dedup_keys').values(keys.slice(j, j + 500)).onConflict((oc) => oc.doNothing()).execute();
-}

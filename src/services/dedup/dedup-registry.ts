@@ -1,11 +1,10 @@
 import { findDuplicatesInParallel } from '../../dedup/parallel-duplicates.ts';
 import { parametersToJson } from '../../dedup/model/fellegi-sunter.ts';
 import type { PersonRecord } from '../../dedup/person-record.ts';
-import { prepareRecord } from '../../dedup/prepared-record.ts';
 import type { AppContext } from '../../app/app-context.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { forgetCachedDedupModel, REVIEW_THRESHOLD } from './dedup-model.ts';
-import { queueReviews, storedKeys } from './flag-duplicates.ts';
+import { indexDuplicateKeys, queueReviews } from './flag-duplicates.ts';
 
 export interface RegistryDedupResult {
   records: number;
@@ -54,11 +53,8 @@ export async function dedupRegistry(ctx: AppContext, actor: string, onProgress?:
   const indexed = new Set((await ctx.database.db.selectFrom('dedup_keys').select('volunteer_id').distinct().execute()).map((r) => r.volunteer_id));
   const unindexed = records.filter((r) => !indexed.has(r.id));
   for (let i = 0; i < unindexed.length; i += 1000) {
-    const rows = unindexed.slice(i, i + 1000).flatMap((r) => storedKeys(ctx.cipher, ctx.drive, prepareRecord(r, ctx.drive.ancestorsOf)).map((key) => ({ key, volunteer_id: r.id })));
-    for (let j = 0; j < rows.length; j += 5000) {
-      const part = rows.slice(j, j + 5000);
-      await ctx.database.write((trx) => trx.insertInto('dedup_keys').values(part).onConflict((oc) => oc.doNothing()).execute());
-    }
+    const part = unindexed.slice(i, i + 1000);
+    await ctx.database.write((trx) => indexDuplicateKeys(trx, ctx, part));
     onProgress?.('indexing', Math.min(i + 1000, unindexed.length), unindexed.length);
   }
   const model = parametersToJson(result.parameters);

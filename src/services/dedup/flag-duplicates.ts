@@ -153,11 +153,27 @@ export async function flagPossibleDuplicatesMany(
   // A new registration has no review yet: its pairs are new. A volunteer checked again after a change
   // may have: see upsertReviews.
   for (const chunk of statementChunks(reviews, 64)) await upsertReviews(trx, chunk);
-  const keyRows = records.flatMap((record, i) => (keysOf[i] ?? []).map((key) => ({ key, volunteer_id: record.id })));
-  for (const chunk of statementChunks(keyRows, KEYS_PER_STATEMENT)) {
-    await trx.insertInto('dedup_keys').values(chunk).onConflict((oc) => oc.doNothing()).execute();
-  }
+  await insertKeys(
+    trx,
+    records.map((record, i) => ({ id: record.id, keys: keysOf[i] ?? [] })),
+  );
   return flagged;
+}
+
+async function insertKeys(trx: Kysely<MusterSchema>, keysOf: ReadonlyArray<{ id: string; keys: readonly string[] }>): Promise<void> {
+  const rows = keysOf.flatMap(({ id, keys }) => keys.map((key) => ({ key, volunteer_id: id })));
+  for (const chunk of statementChunks(rows, KEYS_PER_STATEMENT)) await trx.insertInto('dedup_keys').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/**
+ * Indexes the duplicate-check keys of stored volunteers without comparing them (bulk registrations,
+ * people stored before the check existed), so that later registrations meet them.
+ */
+export async function indexDuplicateKeys(trx: Kysely<MusterSchema>, deps: Pick<FlagDeps, 'cipher' | 'drive'>, records: readonly PersonRecord[]): Promise<void> {
+  await insertKeys(
+    trx,
+    records.map((r) => ({ id: r.id, keys: storedKeys(deps.cipher, deps.drive, prepareRecord(r, deps.drive.ancestorsOf)) })),
+  );
 }
 
 /** A review row for a pair; ids are time-ordered, so the first of the pair is the earlier registration. */
