@@ -9,6 +9,8 @@ import { describe, it } from 'vitest';
 import type { AppContext } from '../../src/app/app-context.ts';
 import { startAuditWorker } from '../../src/audit/audit-worker.ts';
 import { buildServer } from '../../src/http/build-server.ts';
+import { messagingConfigFromEnv } from '../../src/messaging/messaging-config.ts';
+import { startMessaging, type MessagingRuntime } from '../../src/messaging/messaging-runtime.ts';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.ts';
 
 /**
@@ -54,12 +56,26 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** The real server on a free port chosen by the system, over a fresh SQLite database, with the real clock. */
-export async function startServer(): Promise<RunningServer> {
+/** The shared secret of the gateway callbacks when a test server takes them (`startServer({ gateway: true })`). */
+export const GATEWAY_TOKEN = 'browser-test-gateway-token-0123';
+
+/**
+ * The real server on a free port chosen by the system, over a fresh SQLite database, with the real
+ * clock. With `gateway`, it also takes the SMS gateway's callbacks (inbound SMS, delivery reports) as
+ * `muster serve` does with messaging configured, without a dispatcher: queued messages stay queued.
+ */
+export async function startServer(options: { gateway?: boolean } = {}): Promise<RunningServer> {
   ensureWebBuilt();
   const testDb: TestDatabase = sqliteTestDatabase();
   const ctx = await testDb.open({ clock: () => new Date() });
-  const app = await buildServer(ctx, { publicRateLimit: 10_000, authRateLimit: 1000 });
+  let messaging: MessagingRuntime | null = null;
+  if (options.gateway) {
+    // Kannel's address is never called: nothing is dispatched.
+    const config = messagingConfigFromEnv({ MUSTER_KANNEL_URL: 'http://127.0.0.1:9', MUSTER_GATEWAY_TOKEN: GATEWAY_TOKEN, MUSTER_CALLBACK_URL: 'http://127.0.0.1:9' });
+    if (!config) throw new Error('no messaging configuration');
+    messaging = startMessaging(ctx, config, { dispatch: false });
+  }
+  const app = await buildServer(ctx, { publicRateLimit: 10_000, authRateLimit: 1000, ...(messaging ? { messaging: { deps: messaging.deps, gatewayToken: GATEWAY_TOKEN } } : {}) });
   // As `muster serve` does: the worker seals audit entries, which the audit log shows.
   const audit = startAuditWorker(ctx, { onError: (error) => console.error('audit sealing failed', error) });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -72,6 +88,7 @@ export async function startServer(): Promise<RunningServer> {
     origin: `http://localhost:${address.port}`,
     async stop() {
       await app.close();
+      await messaging?.stop();
       await audit.stop();
       await testDb.cleanup();
     },

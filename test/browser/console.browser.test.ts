@@ -3,20 +3,23 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StaffRole } from '../../src/access/principal.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import { currentTotp, newTotpSecret } from '../../src/auth/totp.ts';
+import { advanceCallups } from '../../src/services/callups/callup-waves.ts';
+import { createCallupDeps } from '../../src/services/callups/callup-deps.ts';
 import { registerVolunteer } from '../../src/services/register-volunteer.ts';
 import { createStaffUser } from '../../src/services/staff/manage-staff.ts';
 import { registration } from '../fixtures.ts';
-import { describeBrowser, openBrowser, screenshotPath, startServer, type OpenBrowser, type RunningServer } from './browser.ts';
+import { describeBrowser, GATEWAY_TOKEN, openBrowser, screenshotPath, startServer, type OpenBrowser, type RunningServer } from './browser.ts';
 
 const PASSWORD = 'Tillaberi-lait-7-chameaux';
 
-describeBrowser('console in Chromium: sign-in with TOTP, roster, volunteer, duplicate review, dashboard, audit, admin', () => {
+describeBrowser('console in Chromium: sign-in with TOTP, roster, volunteer, duplicate review, dashboard, call-ups, audit, admin', () => {
   let server: RunningServer;
   let browser: OpenBrowser;
   let passwordHash: string;
 
   beforeAll(async () => {
-    server = await startServer();
+    // With the gateway's callbacks: call-up answers arrive as inbound SMS.
+    server = await startServer({ gateway: true });
     browser = await openBrowser({ locale: 'en-GB', viewport: { width: 1280, height: 860 } });
     passwordHash = await hashPassword(PASSWORD);
   }, 120_000);
@@ -129,6 +132,10 @@ describeBrowser('console in Chromium: sign-in with TOTP, roster, volunteer, dupl
     expect(text).toContain('+22796');
     expect(text).toContain('(hidden for your role)');
     expect(await page.locator('nav.main button:has-text("Audit log")').count()).toBe(0);
+    // Officers follow call-ups but may not write or start one.
+    await page.click('nav.main button:has-text("Call-ups")');
+    await page.waitForSelector('main h2:has-text("Call-ups")');
+    expect(await page.locator('#callup-new').count()).toBe(0);
     await signOut(page);
 
     const auditor = await staff('auditor.one', 'auditor');
@@ -153,7 +160,113 @@ describeBrowser('console in Chromium: sign-in with TOTP, roster, volunteer, dupl
     await page.click('form button:has-text("Create")');
     await expect.poll(() => page.textContent('p.secret')).toContain('To hand over once');
     await page.screenshot({ path: screenshotPath('console-devices'), fullPage: true });
-    // The call-up screens are not there yet: their place in the navigation is, disabled.
-    expect(await page.locator('nav.main button:has-text("Call-ups")').isDisabled()).toBe(true);
+    expect(await page.locator('nav.main button:has-text("Call-ups")').isDisabled()).toBe(false);
+    await signOut(page);
+  }, 180_000);
+
+  it('a coordinator writes a call-up, previews it, starts it and sees the counts move as answers arrive', async () => {
+    const { ctx } = server;
+    const source = { channel: 'web' as const, capturedBy: 'self' };
+    const phones = ['+22799000001', '+22799000002', '+22799000003', '+22799000004', '+22799000005'];
+    for (const phone of phones) {
+      const outcome = await registerVolunteer(ctx, registration({ phone, area: 'NE008', roles: ['medical'], skills: ['nurse'], availability: 'immediate' }), source);
+      expect(outcome.status).toBe('created');
+    }
+    const coordinator = await staff('coord.niamey', 'coordinator', ['NE008']);
+    const page = await browser.context.newPage();
+    // Start, cancel and close ask for confirmation.
+    page.on('dialog', (dialog) => void dialog.accept());
+    await signIn(page, coordinator);
+    await page.click('nav.main button:has-text("Call-ups")');
+    await page.waitForSelector('#callup-new');
+    await page.click('#callup-new');
+
+    await page.fill('#callup-title', 'Renfort Niamey');
+    await page.selectOption('#need-role-0', 'medical');
+    await page.selectOption('#need-skill-0', 'nurse');
+    await page.fill('#need-count-0', '3');
+    await page.selectOption('#callup-area-1', 'NE008');
+    await page.click('#callup-add-area');
+    await page.waitForSelector('#callup-areas li');
+    await page.fill('#callup-place', 'Stade Seyni Kountché');
+    // The size of each message is counted as it is typed: a Hausa letter outside GSM-7 makes it UCS-2.
+    expect(await page.getAttribute('#callup-size-fr', 'data-encoding')).toBe('gsm7');
+    expect(await page.getAttribute('#callup-size-fr', 'data-segments')).toBe('1');
+    await page.fill('#callup-text-ha', '{title}: ku zo {place} {time}. Amsa {yes} ko {no} kafin {deadline}. Muna buƙatar ku.');
+    await expect.poll(() => page.getAttribute('#callup-size-ha', 'data-encoding')).toBe('ucs2');
+    expect(await page.textContent('#callup-size-ha')).toContain('UCS-2');
+    await page.fill('#callup-text-en', `{title} {bogus} ${'long '.repeat(100)}`);
+    await expect.poll(() => page.textContent('#callup-size-en')).toContain('Unknown fields: bogus');
+    expect(await page.textContent('#callup-size-en')).toContain('Too long');
+    await page.screenshot({ path: screenshotPath('console-callup-create'), fullPage: true });
+    // The server refuses it too, and the form says why.
+    await page.click('#callup-save');
+    await expect.poll(() => page.textContent('#callup-error')).toContain('not valid');
+    await page.fill('#callup-text-en', '');
+    await page.click('#callup-save');
+    await page.waitForSelector('#callup-state');
+    expect(await page.textContent('#callup-state')).toBe('Draft');
+    expect(await page.textContent('#callup-message')).toContain('Draft saved');
+    expect(await ctx.database.db.selectFrom('outbox').select('id').where('kind', '=', 'callup').execute()).toHaveLength(0);
+
+    await page.click('#callup-preview-button');
+    await page.waitForSelector('#callup-preview');
+    expect(await page.textContent('#callup-preview .p-eligible')).toBe('5');
+    // ceil(3 places x 1.5 over-asking) = 5 asked in the first wave.
+    expect(await page.textContent('#callup-preview .p-first-wave')).toBe('5');
+    expect(await page.textContent('#callup-preview [data-area=NE008]')).toContain('Niamey: 5');
+    await page.screenshot({ path: screenshotPath('console-callup-preview'), fullPage: true });
+
+    await page.click('#callup-start');
+    await expect.poll(() => page.textContent('#callup-state')).toBe('Running');
+    expect(await page.textContent('#callup-message')).toContain('Started: 5 SMS queued');
+    await expect.poll(() => page.textContent('#callup-live')).toBe('Live');
+    const cell = (name: string) => page.textContent(`#callup-counts tbody tr td.n-${name}`);
+    expect(await cell('asked')).toBe('5');
+    expect(await cell('yes')).toBe('0');
+
+    // From here on the page is never reloaded: a mark set on the window now must still be there.
+    await page.evaluate(() => Object.assign(globalThis, { musterNoReload: true }));
+    const gateway = (path: string, query: Record<string, string>) => fetch(`${server.origin}/api/v1/gateway/kannel/${path}?${new URLSearchParams({ ...query, token: GATEWAY_TOKEN }).toString()}`);
+    // The gateway reports the questions delivered; the worker's next tick records it.
+    const asked = await ctx.database.db.selectFrom('outbox').select('id').where('kind', '=', 'callup').execute();
+    expect(asked).toHaveLength(5);
+    for (const { id } of asked) expect((await gateway('dlr', { id, status: '1' })).status).toBe(200);
+    await advanceCallups(createCallupDeps(ctx), new Date());
+    await expect.poll(() => cell('delivered'), { timeout: 10_000 }).toBe('5');
+
+    // Answers arrive by SMS: two yes and one no.
+    const answer = async (n: number, text: string) => expect((await gateway('mo', { id: `mo-${n}`, from: phones[n]!.slice(1), to: '1234', text })).status).toBe(200);
+    await answer(0, 'OUI');
+    await expect.poll(() => cell('yes'), { timeout: 10_000 }).toBe('1');
+    await answer(1, 'non');
+    await answer(2, 'Ee');
+    await expect.poll(() => cell('no'), { timeout: 10_000 }).toBe('1');
+    await expect.poll(() => cell('yes'), { timeout: 10_000 }).toBe('2');
+    expect(await page.textContent('#callup-counts .n-confirmed')).toContain('2/3');
+    expect(await cell('waiting')).toBe('2');
+    await page.screenshot({ path: screenshotPath('console-callup-live'), fullPage: true });
+    // The third yes fills the need; a fourth goes on standby.
+    await answer(3, 'YES');
+    await answer(4, 'oui');
+    await expect.poll(() => page.textContent('#callup-state'), { timeout: 10_000 }).toBe('Filled');
+    await expect.poll(() => cell('standby'), { timeout: 10_000 }).toBe('1');
+    expect(await page.textContent('#callup-counts .n-confirmed')).toContain('3/3');
+    expect(await page.evaluate(() => (globalThis as { musterNoReload?: boolean }).musterNoReload)).toBe(true);
+
+    // The confirmed people, as the download link gives them (the signed-in session's cookie rides along).
+    const href = await page.getAttribute('#callup-download', 'href');
+    const csv = await page.evaluate(async (url) => (await fetch(url!)).text(), href);
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toContain('reference,given_name');
+    expect(lines).toHaveLength(4);
+
+    await page.click('#callup-close');
+    await expect.poll(() => page.textContent('#callup-state')).toBe('Closed');
+    await page.click('main a:has-text("All call-ups")');
+    await page.waitForSelector('#callups tbody tr');
+    expect(await page.textContent('#callups tbody tr')).toContain('3/3');
+    expect(await page.textContent('#callups tbody tr')).toContain('Closed');
+    await page.screenshot({ path: screenshotPath('console-callups'), fullPage: true });
   }, 180_000);
 });

@@ -10,6 +10,8 @@ import { api, onSignedOut, setApiLanguage } from './api.ts';
 import { ChangePassword, SetUpTotp, SignIn } from './auth.tsx';
 import { Dashboard } from './dashboard.tsx';
 import { AuditLog, Devices, Users } from './admin.tsx';
+import { CallupForm } from './callup-form.tsx';
+import { CallupList, CallupPage } from './callups.tsx';
 import { Reviews } from './reviews.tsx';
 import { Roster, VolunteerPage } from './roster.tsx';
 
@@ -37,6 +39,8 @@ export interface ScreenProps {
   drive: Drive;
   me: Me;
   go: (hash: string) => void;
+  /** Whether the policy grants the signed-in user an action (to show or hide what the server would refuse). */
+  permitted: (action: Action) => boolean;
 }
 
 interface NavItem {
@@ -49,8 +53,7 @@ const NAV: NavItem[] = [
   { hash: '#/dashboard', label: 'console_dashboard', action: 'stats.read' },
   { hash: '#/roster', label: 'console_roster', action: 'volunteer.read' },
   { hash: '#/reviews', label: 'console_reviews', action: 'volunteer.update' },
-  // Call-ups arrive with their own API; the place in the navigation is kept.
-  { hash: '#/callups', label: 'console_callups', action: null },
+  { hash: '#/callups', label: 'console_callups', action: 'callup.read' },
   { hash: '#/audit', label: 'console_audit', action: 'audit.read' },
   { hash: '#/users', label: 'console_users', action: 'user.manage' },
   { hash: '#/devices', label: 'console_devices', action: 'device.manage' },
@@ -159,14 +162,17 @@ function App() {
   const first = allowed.find((item) => item.action !== null);
   const [route, param] = hash.replace(/^#\//, '').split('/');
   const current = `#/${route ?? ''}`;
-  const props: ScreenProps = { t, lang, drive, me, go };
   const permitted = (action: Action) => can(principal, action);
+  const props: ScreenProps = { t, lang, drive, me, go, permitted };
 
   let screen: preact.ComponentChildren;
   if (route === 'dashboard' && permitted('stats.read')) screen = <Dashboard {...props} />;
   else if (route === 'roster' && permitted('volunteer.read')) screen = <Roster {...props} />;
   else if (route === 'volunteer' && param && permitted('volunteer.read')) screen = <VolunteerPage {...props} id={param} />;
   else if (route === 'reviews' && permitted('volunteer.update')) screen = <Reviews {...props} />;
+  else if (route === 'callups' && param === 'new' && permitted('callup.manage')) screen = <CallupForm {...props} />;
+  else if (route === 'callups' && param && param !== 'new' && permitted('callup.read')) screen = <CallupPage {...props} key={param} id={param} />;
+  else if (route === 'callups' && permitted('callup.read')) screen = <CallupList {...props} />;
   else if (route === 'audit' && permitted('audit.read')) screen = <AuditLog {...props} />;
   else if (route === 'users' && permitted('user.manage')) screen = <Users {...props} />;
   else if (route === 'devices' && permitted('device.manage')) screen = <Devices {...props} />;

@@ -20,7 +20,9 @@ import { callerOf, type RouteDeps } from '../build-server.ts';
 import { sendProblem } from '../problem.ts';
 
 const idParams = z.object({ id: z.string().uuid() });
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+/** `format=csv` asks for the CSV file as a plain link can (a link cannot set Accept: text/csv). */
+const confirmedQuery = z.object({ format: z.enum(['json', 'csv']).optional(), lang: z.string().max(10).optional() }).strict();
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), lang: z.string().max(10).optional() }).strict();
 
 /** Officers read within their areas; admins and coordinators everywhere. */
 function scopeAreas(principal: Principal): readonly string[] | null {
@@ -101,12 +103,16 @@ export function callupRoutes(app: FastifyInstance, { ctx }: RouteDeps, done: () 
 
   app.get(
     '/api/v1/callups/:id/confirmed',
-    { schema: { tags: ['callups'], summary: 'The people who confirmed (JSON, or CSV with Accept: text/csv); every read is audited', params: idParams }, config: { permission: 'callup.read' } },
+    {
+      schema: { tags: ['callups'], summary: 'The people who confirmed (JSON, or CSV with Accept: text/csv or ?format=csv); every read is audited', params: idParams, querystring: confirmedQuery },
+      config: { permission: 'callup.read' },
+    },
     async (request, reply) => {
       const { id } = request.params as z.infer<typeof idParams>;
       if (!(await loadCallup(ctx.database.db, id))) return sendProblem(reply, 404, 'not_found');
       const people = await confirmedPeople(deps, actor(request), id, scopeAreas(request.principal));
-      if ((request.headers.accept ?? '').includes('text/csv')) {
+      const { format } = request.query as z.infer<typeof confirmedQuery>;
+      if (format === 'csv' || (format === undefined && (request.headers.accept ?? '').includes('text/csv'))) {
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="callup-${id}-confirmed.csv"`).send(confirmedCsv(people));
       }
       return { items: people };
