@@ -162,6 +162,7 @@ export const WEB_MESSAGES = {
   callup_answer_by: { fr: 'Réponse attendue avant', en: 'Answer by', ha: 'A amsa kafin' },
   callup_time_zone: { fr: 'Heures de {zone}.', en: 'Times in {zone} time.', ha: 'Lokaci na {zone}.' },
   callup_priority: { fr: 'Priorité (0 = la plus haute, 9 = la plus basse)', en: 'Priority (0 = highest, 9 = lowest)', ha: 'Fifiko (0 = mafi girma, 9 = mafi ƙanƙanta)' },
+  callup_priority_short: { fr: 'Priorité', en: 'Priority', ha: 'Fifiko' },
   callup_messages: { fr: 'Messages SMS', en: 'SMS messages', ha: 'Saƙonnin SMS' },
   callup_messages_hint: {
     fr: 'Laissez vide pour le texte habituel. Champs remplis à l’envoi : {list}.',

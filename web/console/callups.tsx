@@ -150,7 +150,7 @@ export function CallupPage({ t, lang, drive, permitted, id }: ScreenProps & { id
         {t('callup_time_zone', { zone: tz })}
       </p>
       <p class="legend">
-        {t('callup_areas')}: {c.areas.map((a) => areaName(drive, a)).join(' ; ')} · {t('callup_priority')}: {c.priority}
+        {t('callup_areas')}: {c.areas.map((a) => areaName(drive, a)).join(' ; ')} · {t('callup_priority_short')}: {c.priority}
         {c.wave > 0 && ` · ${t('callup_wave', { wave: c.wave })}`}
       </p>
       {message && (
