@@ -66,10 +66,17 @@ describeEachDatabase('call-ups API', (factory) => {
     const csv = await app.inject({ method: 'GET', url: `/api/v1/callups/${id}/confirmed`, headers: { ...officer.headers, accept: 'text/csv' } });
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.trim().split('\r\n')).toHaveLength(3);
+    // A plain link cannot set Accept: ?format=csv asks for the same file.
+    const linked = await app.inject({ method: 'GET', url: `/api/v1/callups/${id}/confirmed?format=csv&lang=fr`, headers: officer.headers });
+    expect(linked.headers['content-type']).toContain('text/csv');
+    expect(linked.body).toBe(csv.body);
+    const listed = await app.inject({ method: 'GET', url: '/api/v1/callups?limit=10&lang=ha', headers: officer.headers });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items).toMatchObject([{ id, needs: [{ count: 2, confirmed: 2 }] }]);
     const elsewhere = await signedInStaff(ctx, app, 'officer', { areas: ['NE004'] });
     expect((await app.inject({ method: 'GET', url: `/api/v1/callups/${id}/confirmed`, headers: elsewhere.headers })).json().items).toEqual([]);
     const audit = [...(await ctx.database.db.selectFrom('audit_pending').select(['action']).execute()), ...(await ctx.database.db.selectFrom('audit_log').select(['action']).execute())];
-    expect(audit.filter((a) => a.action === 'callup.read_confirmed')).toHaveLength(2);
+    expect(audit.filter((a) => a.action === 'callup.read_confirmed')).toHaveLength(3);
 
     const closed = await app.inject({ method: 'POST', url: `/api/v1/callups/${id}/close`, headers: coordinator.headers });
     expect(closed.json()).toMatchObject({ status: 'closed' });
