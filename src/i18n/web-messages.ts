@@ -133,6 +133,10 @@ export const WEB_MESSAGES = {
   console_disable: { fr: 'Désactiver', en: 'Disable', ha: 'Dakatar' },
   console_one_time_secret: { fr: 'À transmettre une seule fois : {secret}', en: 'To hand over once: {secret}', ha: 'A bayar sau ɗaya kawai: {secret}' },
   console_area: { fr: 'Zone', en: 'Area', ha: 'Yanki' },
+  console_area_codes: { fr: 'Zones (codes P)', en: 'Areas (P-codes)', ha: 'Yankuna (lambobin P)' },
+  console_disabled: { fr: 'désactivé', en: 'disabled', ha: 'an dakatar' },
+  console_offline_days: { fr: 'Hors ligne (jours)', en: 'Offline (days)', ha: 'Ba tare da hanyar sadarwa ba (kwanaki)' },
+  console_days: { fr: '{days} j', en: '{days} d', ha: 'kwana {days}' },
   console_band_high: { fr: 'Très probable', en: 'Very likely', ha: 'Mai yiwuwa sosai' },
   console_band_middle: { fr: 'À vérifier', en: 'To check', ha: 'A duba' },
   // Call-ups (console).

@@ -120,6 +120,64 @@ export function AuditLog({ t }: ScreenProps) {
   );
 }
 
+/**
+ * What the accounts and devices screens share: a list read from `path`, a form that creates one item
+ * and shows its one-time secret once, and an action per row (disable, revoke) answered by a reload.
+ */
+function useManagedList<T>(path: string, t: ScreenProps['t']) {
+  const [items, setItems] = useState<T[]>([]);
+  const [message, setMessage] = useState('');
+  const load = async () => {
+    const answer = await api<{ items: T[] }>('GET', path);
+    if (answer.ok) setItems(answer.body.items);
+  };
+  useEffect(() => {
+    void load();
+  }, [path]);
+  /** Creates an item; the answer's `secretField` (one-time password, enrolment code) is shown once. */
+  const create = async (body: unknown, secretField: string) => {
+    const answer = await api<Record<string, string> & Problem>('POST', path, body);
+    setMessage(answer.ok ? t('console_one_time_secret', { secret: answer.body[secretField] ?? '' }) : problemText(answer.body));
+    await load();
+  };
+  const act = async (id: string, verb: string) => {
+    const answer = await api<Problem>('POST', `${path}/${id}/${verb}`);
+    if (!answer.ok) setMessage(problemText(answer.body));
+    await load();
+  };
+  return { items, message, create, act };
+}
+
+function Field({ id, label, children }: { id: string; label: string; children: preact.ComponentChildren }) {
+  return (
+    <div class="f">
+      <label for={id}>{label}</label>
+      {children}
+    </div>
+  );
+}
+
+function SiteSelect({ id, drive, value, onChange, optional }: { id: string; drive: ScreenProps['drive']; value: string; onChange: (v: string) => void; optional?: boolean }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      {optional && <option value="">—</option>}
+      {drive.config.sites.map((s) => (
+        <option key={s.id} value={s.id}>
+          {s.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function SecretMessage({ message }: { message: string }) {
+  return message ? (
+    <p role="status" class="secret">
+      {message}
+    </p>
+  ) : null;
+}
+
 interface StaffUser {
   id: string;
   username: string;
@@ -137,30 +195,15 @@ const ROLES = ['admin', 'coordinator', 'agent', 'officer', 'auditor', 'analyst']
 
 /** Staff accounts, for admins: list, create (one-time password shown once), disable. */
 export function Users({ t, drive }: ScreenProps) {
-  const [users, setUsers] = useState<StaffUser[]>([]);
+  const { items: users, message, create, act } = useManagedList<StaffUser>('/api/v1/users', t);
   const [form, setForm] = useState({ username: '', role: 'coordinator', areas: '', site: '' });
-  const [message, setMessage] = useState('');
-  const load = async () => {
-    const answer = await api<{ items: StaffUser[] }>('GET', '/api/v1/users');
-    if (answer.ok) setUsers(answer.body.items);
-  };
-  useEffect(() => {
-    void load();
-  }, []);
-  const create = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
     const areas = form.areas
       .split(',')
       .map((a) => a.trim())
       .filter(Boolean);
-    const answer = await api<{ oneTimePassword: string } & Problem>('POST', '/api/v1/users', { username: form.username, role: form.role, areas, site: form.site || null });
-    setMessage(answer.ok ? t('console_one_time_secret', { secret: answer.body.oneTimePassword }) : problemText(answer.body));
-    await load();
-  };
-  const disable = async (id: string) => {
-    const answer = await api<Problem>('POST', `/api/v1/users/${id}/disable`);
-    if (!answer.ok) setMessage(problemText(answer.body));
-    await load();
+    void create({ username: form.username, role: form.role, areas, site: form.site || null }, 'oneTimePassword');
   };
   return (
     <>
@@ -184,9 +227,9 @@ export function Users({ t, drive }: ScreenProps) {
               <td>{u.secondFactor ? '✓' : '—'}</td>
               <td>
                 {u.disabledAt ? (
-                  'disabled'
+                  t('console_disabled')
                 ) : (
-                  <button type="button" class="secondary" onClick={() => void disable(u.id)}>
+                  <button type="button" class="secondary" onClick={() => void act(u.id, 'disable')}>
                     {t('console_disable')}
                   </button>
                 )}
@@ -195,41 +238,26 @@ export function Users({ t, drive }: ScreenProps) {
           ))}
         </tbody>
       </table>
-      <form class="card filters" onSubmit={(e) => void create(e)}>
-        <div class="f">
-          <label for="new-username">{t('console_username')}</label>
+      <form class="card filters" onSubmit={submit}>
+        <Field id="new-username" label={t('console_username')}>
           <input id="new-username" value={form.username} onInput={(e) => setForm({ ...form, username: e.currentTarget.value })} />
-        </div>
-        <div class="f">
-          <label for="new-role">{t('console_role')}</label>
+        </Field>
+        <Field id="new-role" label={t('console_role')}>
           <select id="new-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.currentTarget.value })}>
             {ROLES.map((r) => (
               <option key={r}>{r}</option>
             ))}
           </select>
-        </div>
-        <div class="f">
-          <label for="new-areas">{t('console_area')} (P-codes)</label>
+        </Field>
+        <Field id="new-areas" label={t('console_area_codes')}>
           <input id="new-areas" value={form.areas} placeholder="NE008, NE006" onInput={(e) => setForm({ ...form, areas: e.currentTarget.value })} />
-        </div>
-        <div class="f">
-          <label for="new-site">{t('agent_site')}</label>
-          <select id="new-site" value={form.site} onChange={(e) => setForm({ ...form, site: e.currentTarget.value })}>
-            <option value="">—</option>
-            {drive.config.sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        </Field>
+        <Field id="new-site" label={t('agent_site')}>
+          <SiteSelect id="new-site" drive={drive} value={form.site} onChange={(site) => setForm({ ...form, site })} optional />
+        </Field>
         <button>{t('console_create')}</button>
       </form>
-      {message && (
-        <p role="status" class="secret">
-          {message}
-        </p>
-      )}
+      <SecretMessage message={message} />
     </>
   );
 }
@@ -247,26 +275,11 @@ interface Device {
 
 /** Registration devices: prepare one for a site (its one-time enrolment code shown once), revoke. */
 export function Devices({ t, drive }: ScreenProps) {
-  const [devices, setDevices] = useState<Device[]>([]);
+  const { items: devices, message, create, act } = useManagedList<Device>('/api/v1/devices', t);
   const [form, setForm] = useState({ name: '', site: drive.config.sites[0]?.id ?? '', offlineDays: '7' });
-  const [message, setMessage] = useState('');
-  const load = async () => {
-    const answer = await api<{ items: Device[] }>('GET', '/api/v1/devices');
-    if (answer.ok) setDevices(answer.body.items);
-  };
-  useEffect(() => {
-    void load();
-  }, []);
-  const prepare = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
-    const answer = await api<{ enrolmentCode: string } & Problem>('POST', '/api/v1/devices', { name: form.name, site: form.site, offlineDays: Number(form.offlineDays) });
-    setMessage(answer.ok ? t('console_one_time_secret', { secret: answer.body.enrolmentCode }) : problemText(answer.body));
-    await load();
-  };
-  const revoke = async (id: string) => {
-    const answer = await api<Problem>('POST', `/api/v1/devices/${id}/revoke`);
-    if (!answer.ok) setMessage(problemText(answer.body));
-    await load();
+    void create({ name: form.name, site: form.site, offlineDays: Number(form.offlineDays) }, 'enrolmentCode');
   };
   return (
     <>
@@ -286,11 +299,11 @@ export function Devices({ t, drive }: ScreenProps) {
               <td>{d.name}</td>
               <td>{drive.sites.get(d.site)?.name ?? d.site}</td>
               <td>
-                {d.state} ({d.offlineDays} d)
+                {d.state} ({t('console_days', { days: d.offlineDays })})
               </td>
               <td>
                 {d.state !== 'revoked' && (
-                  <button type="button" class="danger" onClick={() => void revoke(d.id)}>
+                  <button type="button" class="danger" onClick={() => void act(d.id, 'revoke')}>
                     {t('console_revoke')}
                   </button>
                 )}
@@ -299,32 +312,19 @@ export function Devices({ t, drive }: ScreenProps) {
           ))}
         </tbody>
       </table>
-      <form class="card filters" onSubmit={(e) => void prepare(e)}>
-        <div class="f">
-          <label for="device-name">{t('console_name')}</label>
+      <form class="card filters" onSubmit={submit}>
+        <Field id="device-name" label={t('console_name')}>
           <input id="device-name" value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />
-        </div>
-        <div class="f">
-          <label for="device-site">{t('agent_site')}</label>
-          <select id="device-site" value={form.site} onChange={(e) => setForm({ ...form, site: e.currentTarget.value })}>
-            {drive.config.sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="f">
-          <label for="device-days">Offline (days)</label>
+        </Field>
+        <Field id="device-site" label={t('agent_site')}>
+          <SiteSelect id="device-site" drive={drive} value={form.site} onChange={(site) => setForm({ ...form, site })} />
+        </Field>
+        <Field id="device-days" label={t('console_offline_days')}>
           <input id="device-days" inputMode="numeric" value={form.offlineDays} onInput={(e) => setForm({ ...form, offlineDays: e.currentTarget.value })} />
-        </div>
+        </Field>
         <button>{t('console_create')}</button>
       </form>
-      {message && (
-        <p role="status" class="secret">
-          {message}
-        </p>
-      )}
+      <SecretMessage message={message} />
     </>
   );
 }
