@@ -77,25 +77,38 @@ export function CallupList({ t, lang, drive, go, permitted }: ScreenProps) {
   );
 }
 
-/** The counts pushed by the server (server-sent events) while the page is open. */
-function useLiveStatus(id: string, initial: CallupStatusView | null): [CallupStatusView | null, boolean, (s: CallupStatusView) => void] {
-  const [status, setStatus] = useState<CallupStatusView | null>(initial);
+/**
+ * The counts pushed by the server (server-sent events) while the page is open. EventSource reconnects
+ * by itself after a network error; an answer other than a stream (the session ended: 401) closes it for
+ * good, so the page asks once by plain fetch (which signs out on a 401) and opens a new stream later.
+ */
+function useLiveStatus(id: string): [CallupStatusView | null, boolean, (s: CallupStatusView) => void] {
+  const [status, setStatus] = useState<CallupStatusView | null>(null);
   const [connected, setConnected] = useState(false);
+  const [attempt, setAttempt] = useState(0);
   const open = status === null || isOpen(status.callup.status);
   useEffect(() => {
     if (!open) return;
     const source = new EventSource(`/api/v1/callups/${id}/events`);
+    let retry: ReturnType<typeof setTimeout> | undefined;
     source.addEventListener('status', (event) => setStatus(JSON.parse((event as MessageEvent<string>).data) as CallupStatusView));
     source.onopen = () => setConnected(true);
-    // EventSource reconnects by itself; the page says so meanwhile.
-    source.onerror = () => setConnected(false);
-    return () => source.close();
-  }, [id, open]);
+    source.onerror = () => {
+      setConnected(false);
+      if (source.readyState !== EventSource.CLOSED) return;
+      void api<CallupStatusView>('GET', `/api/v1/callups/${id}`).then((a) => a.ok && setStatus(a.body));
+      retry = setTimeout(() => setAttempt((n) => n + 1), 5000);
+    };
+    return () => {
+      clearTimeout(retry);
+      source.close();
+    };
+  }, [id, open, attempt]);
   return [status, connected, setStatus];
 }
 
 export function CallupPage({ t, lang, drive, permitted, id }: ScreenProps & { id: string }) {
-  const [status, connected, setStatus] = useLiveStatus(id, null);
+  const [status, connected, setStatus] = useLiveStatus(id);
   const [preview, setPreview] = useState<PreviewNeedView[] | null>(null);
   const [message, setMessage] = useState(() => takeCreatedNotice());
   const [error, setError] = useState('');
