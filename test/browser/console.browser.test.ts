@@ -5,6 +5,7 @@ import { hashPassword } from '../../src/auth/passwords.ts';
 import { currentTotp, newTotpSecret } from '../../src/auth/totp.ts';
 import { advanceCallups } from '../../src/services/callups/callup-waves.ts';
 import { createCallupDeps } from '../../src/services/callups/callup-deps.ts';
+import { createCallup } from '../../src/services/callups/callups.ts';
 import { registerVolunteer } from '../../src/services/register-volunteer.ts';
 import { createStaffUser } from '../../src/services/staff/manage-staff.ts';
 import { registration } from '../fixtures.ts';
@@ -268,5 +269,23 @@ describeBrowser('console in Chromium: sign-in with TOTP, roster, volunteer, dupl
     expect(await page.textContent('#callups tbody tr')).toContain('3/3');
     expect(await page.textContent('#callups tbody tr')).toContain('Closed');
     await page.screenshot({ path: screenshotPath('console-callups'), fullPage: true });
+
+    // A draft written elsewhere (here, by the service) is cancelled from its page: nothing was ever sent.
+    const hour = 3600_000;
+    const draft = await createCallup(createCallupDeps(ctx), 'user:test', {
+      title: 'Exercice annulé',
+      needs: [{ role: 'medical', skill: null, count: 1 }],
+      areas: ['NE008'],
+      reportPlace: 'Niamey',
+      reportAt: new Date(Date.now() + 72 * hour).toISOString(),
+      answerBy: new Date(Date.now() + 48 * hour).toISOString(),
+    });
+    await page.goto(`${server.origin}/console/#/callups/${draft.id}`);
+    await expect.poll(() => page.textContent('#callup-state')).toBe('Draft');
+    await page.click('#callup-cancel');
+    await expect.poll(() => page.textContent('#callup-state')).toBe('Cancelled');
+    expect(await page.textContent('#callup-message')).toContain('Call-up cancelled; 0 people told');
+    expect(await page.locator('#callup-start, #callup-cancel').count()).toBe(0);
+    expect(await ctx.database.db.selectFrom('callup_recipients').select('id').where('callup_id', '=', draft.id).execute()).toHaveLength(0);
   }, 180_000);
 });
