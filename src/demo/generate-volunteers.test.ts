@@ -269,11 +269,15 @@ describe('generateVolunteers', () => {
     },
   );
 
-  it('generates 100,000 records quickly', () => {
-    const started = performance.now();
+  // Generation speed shows in bench/register.ts and bench/dedup.ts; a timed test fails on a busy machine.
+  it('generates exactly the 100,000 records asked for, with unique client ids', () => {
+    const clientIds = new Set<string>();
     let n = 0;
-    for (const _ of generateVolunteers(options({ count: 100_000, duplicateRate: 0.05 }))) n += 1;
+    for (const record of generateVolunteers(options({ count: 100_000, duplicateRate: 0.05 }))) {
+      n += 1;
+      clientIds.add(record.input.clientId);
+    }
     expect(n).toBe(100_000);
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(clientIds.size).toBe(100_000);
   });
 });

@@ -55,7 +55,7 @@ describe('tokenKeys', () => {
   });
 });
 
-describe('speed', () => {
+describe('volume', () => {
   const pool = [...MALE_GIVEN_NAMES, ...FEMALE_GIVEN_NAMES, ...FAMILY_NAMES].flatMap((e) => [e.name, ...e.variants]);
   let seed = 42;
   const next = (n: number): number => {
@@ -63,7 +63,8 @@ describe('speed', () => {
     return seed % n;
   };
 
-  it('computes 100,000 keys of generated names well within 2 seconds', () => {
+  // Speed is measured by bench/dedup.ts, not here: a timed test fails on a busy machine.
+  it('computes keys for 100,000 generated names, typos included, with every name keyed', () => {
     const names: string[] = [];
     for (let i = 0; i < 100_000; i++) {
       let name = pool[next(pool.length)] ?? '';
@@ -75,12 +76,15 @@ describe('speed', () => {
       }
       names.push(name);
     }
-    const start = performance.now();
     let tokens = 0;
-    for (const name of names) tokens += nameKeys(name).tokens.length;
-    const elapsed = performance.now() - start;
+    let unkeyed = 0;
+    for (const name of names) {
+      const keys = nameKeys(name);
+      tokens += keys.tokens.length;
+      if (keys.tokens.length === 0) unkeyed += 1;
+    }
+    expect(unkeyed).toBe(0);
     expect(tokens).toBeGreaterThan(100_000);
-    expect(elapsed).toBeLessThan(2000);
   });
 
   it('bounds the token cache', () => {
