@@ -201,6 +201,8 @@ async function stop(
     await a.inbound(trx, 'stop');
     await deps.conversations.optOut(trx, a.phoneHash, 'STOP', a.now);
     const cancelled = await deps.outbox.cancelBulkTo(trx, a.phone, a.now);
+    // Call-ups waiting for this person's answer are closed for them; a confirmed place is released.
+    if (deps.callupStop) await deps.callupStop(trx, a.phoneHash, a.now);
     await deps.conversations.remove(trx, a.key, null);
     const volunteerId = await deps.volunteers.phoneTakenBy(trx, a.phone);
     const volunteer = volunteerId ? await deps.volunteers.get(trx, volunteerId) : null;
