@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { CALLUP_LETTERS } from '../../callups/answer.ts';
 import { callupAskText, callupTextSizes, formatLocalTime, unknownPlaceholders, type CallupTextValues, type TemplateSize } from '../../callups/message.ts';
@@ -391,14 +391,13 @@ export async function askMore(deps: CallupDeps, trx: Transaction<MusterSchema>, 
     };
   });
   for (const chunk of statementChunks(recipients, 200)) await trx.insertInto('callup_recipients').values(chunk).execute();
-  const ids = recipients.map((r) => r.volunteer_id);
-  for (const chunk of statementChunks(ids, 400)) {
-    await trx
-      .insertInto('callup_rotation')
-      .values(chunk.map((volunteer_id) => ({ volunteer_id, last_asked_at: at, last_served_at: null })))
-      .onConflict((oc) => oc.column('volunteer_id').doUpdateSet({ last_asked_at: at }))
-      .execute();
-  }
+  // The rotation from the rows just written, in one statement ("where true" lets SQLite read the
+  // upsert after a SELECT).
+  await sql`
+    insert into callup_rotation (volunteer_id, last_asked_at, last_served_at)
+    select volunteer_id, ${at}, null from callup_recipients where need_id = ${need.id} and wave = ${wave} and asked_at = ${at} and true
+    on conflict (volunteer_id) do update set last_asked_at = excluded.last_asked_at
+  `.execute(trx);
   return recipients.filter((r) => r.state === 'asked').length;
 }
 
