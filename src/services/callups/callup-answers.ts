@@ -6,7 +6,7 @@ import type { RecipientState } from '../../store/schema-callups.ts';
 import { phoneIndex } from '../../store/volunteer-rows.ts';
 import type { CallupPendingHook, CallupReplyHook, CallupStopHook } from '../messaging/messaging-deps.ts';
 import type { CallupDeps } from './callup-deps.ts';
-import { closeCallupsOf, releasePlace } from './callup-places.ts';
+import { closeCallupsOf, lockCallup, releasePlace } from './callup-places.ts';
 import { OPEN_STATES } from './callups.ts';
 
 const ACTOR = 'system:callup';
@@ -132,7 +132,9 @@ function formatTime(deps: CallupDeps, iso: string): string {
 async function recordAnswer(deps: CallupDeps, ask: OpenAsk, kind: 'yes' | 'no', now: Date): Promise<'confirmed' | 'standby' | 'declined' | 'already'> {
   const at = now.toISOString();
   return deps.database.write(async (trx) => {
-    // The person's own row first: a second answer (or a retried message) finds it answered.
+    // Locks in the one order every writer of a call-up follows (call-up, need, then people's rows).
+    await lockCallup(deps, trx, ask.callupId, ask.needId);
+    // The person's own row: a second answer (or a retried message) finds it answered.
     const mine = await trx
       .updateTable('callup_recipients')
       .set({ state: kind === 'no' ? 'no' : 'yes', answered_at: at, updated_at: at })
@@ -143,10 +145,6 @@ async function recordAnswer(deps: CallupDeps, ask: OpenAsk, kind: 'yes' | 'no', 
     if (kind === 'no') {
       await recordAudit(trx, { at, actor: ACTOR, action: 'callup.answer', details: { callupId: ask.callupId, volunteerId: ask.volunteerId, answer: 'no' } });
       return 'declined';
-    }
-    if (deps.database.dialect === 'postgres') {
-      // Answers handled by other processes wait here for this one's commit.
-      await trx.selectFrom('callup_needs').select('id').where('id', '=', ask.needId).forUpdate().execute();
     }
     // Counted only while there is room: the condition is checked by the update itself.
     const counted = await trx
@@ -194,6 +192,7 @@ async function recordAnswer(deps: CallupDeps, ask: OpenAsk, kind: 'yes' | 'no', 
 async function takeBackYes(deps: CallupDeps, ask: OpenAsk, now: Date): Promise<'released' | 'already'> {
   const at = now.toISOString();
   return deps.database.write(async (trx) => {
+    await lockCallup(deps, trx, ask.callupId, ask.needId);
     const mine = await trx.updateTable('callup_recipients').set({ state: 'no', answered_at: at, updated_at: at }).where('id', '=', ask.id).where('state', '=', ask.state).executeTakeFirst();
     if (Number(mine.numUpdatedRows) !== 1) return 'already';
     const released = ask.state === 'yes' ? await releasePlace(deps, trx, { callupId: ask.callupId, needId: ask.needId }, now) : null;

@@ -10,15 +10,30 @@ import { OPEN_STATES } from './callups.ts';
 const ACTOR = 'system:callup';
 
 /**
+ * On PostgreSQL, every transaction that changes a running call-up takes its locks in one order: the
+ * call-up's row, then the need's row, then people's rows (the wave dispatcher, callup-waves.ts, locks
+ * the call-up's row first too). Taken in another order, an answer filling a need (which withdraws other
+ * people's questions and marks the call-up filled) and a second answer or a wave would each hold what
+ * the other waits for: a deadlock, seen with the dispatcher and two answer processes at once
+ * (test/callup-processes.test.ts). Answers to one need therefore queue one behind the other, which is
+ * also what keeps the fill count exact. SQLite runs one writer at a time and needs none of this.
+ */
+export async function lockCallup(deps: CallupDeps, trx: Transaction<MusterSchema>, callupId: string, needId: string | null): Promise<void> {
+  if (deps.database.dialect !== 'postgres') return;
+  await trx.selectFrom('callups').select('id').where('id', '=', callupId).forUpdate().execute();
+  if (needId !== null) await trx.selectFrom('callup_needs').select('id').where('id', '=', needId).forUpdate().execute();
+}
+
+/**
  * A confirmed place given back (the person said no after yes, or sent STOP): the need's counter goes
  * down, and the first person on standby for that need (earliest yes) takes the place and is told so.
  * With nobody on standby the call-up is running again, and the next wave (callup-waves.ts) asks the
- * next people in rotation. Inside the caller's transaction; on PostgreSQL the need's row is locked
- * first, as answers do, so that a place is never given twice.
+ * next people in rotation. Inside the caller's transaction; on PostgreSQL the call-up's and the need's
+ * rows are locked first (lockCallup), as answers do, so that a place is never given twice.
  */
 export async function releasePlace(deps: CallupDeps, trx: Transaction<MusterSchema>, place: { callupId: string; needId: string }, now: Date): Promise<{ promoted: string | null }> {
   const at = now.toISOString();
-  if (deps.database.dialect === 'postgres') await trx.selectFrom('callup_needs').select('id').where('id', '=', place.needId).forUpdate().execute();
+  await lockCallup(deps, trx, place.callupId, place.needId);
   await trx
     .updateTable('callup_needs')
     .set((eb) => ({ confirmed: eb('confirmed', '-', 1) }))
@@ -79,7 +94,9 @@ export async function closeCallupsOf(deps: CallupDeps, trx: Transaction<MusterSc
     .execute();
   let released = 0;
   let closed = 0;
-  for (const row of rows) {
+  // In call-up order, each locked before its row is changed (see lockCallup).
+  for (const row of rows.sort((x, y) => (x.callup_id < y.callup_id ? -1 : x.callup_id > y.callup_id ? 1 : 0))) {
+    await lockCallup(deps, trx, row.callup_id, row.need_id);
     const r = await trx.updateTable('callup_recipients').set({ state: 'cancelled' satisfies RecipientState, updated_at: at }).where('id', '=', row.id).where('state', '=', row.state).executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) continue;
     closed += 1;
