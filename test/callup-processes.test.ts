@@ -9,8 +9,9 @@ import { insertPopulation, person } from './helpers/population.ts';
 
 /**
  * The dispatcher (waves) and the answer handling in separate processes against one PostgreSQL
- * database, as deployed with several workers: two answer processes take YES from everyone asked at
- * once (each person answering in both, so the same yes arrives twice at the same moment), one of them
+ * database, as deployed with several workers: two answer processes take YES from every other person
+ * asked (each such person answering in both, so the same yes arrives twice at the same moment; the
+ * others never answer, so waves time out and go on), one of them
  * then takes one yes in three back (NO), which frees places for standby or for the next wave; the
  * dispatcher process meanwhile sends and asks the next waves. This process watches the counts all
  * along. Skipped without PostgreSQL (a failure with MUSTER_REQUIRE_PG=1, see helpers/databases.ts).

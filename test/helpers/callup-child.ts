@@ -6,9 +6,9 @@
  *
  * dispatcher: the worker's part: each step, questions still queued are "sent" (a gateway that sends at
  * once) and advanceCallups moves the call-up on (timeouts, next waves), the clock one wave on.
- * answers: the SMS hook's part: every person asked answers YES, 16 at a time; with TAKE_BACK=1 one
- * person in three then says NO, which frees the place for someone on standby or for the next wave.
- * Stops when the call-up has been filled and nobody waits for an answer for a while, or after a bound.
+ * answers: the SMS hook's part: every other person asked (by id) answers YES, 16 at a time, the rest
+ * never answer; with TAKE_BACK=1 one person in three then says NO, which frees the place for someone on standby or for the next wave.
+ * Stops when the call-up has stayed filled for a while, or after a bound.
  * Prints one JSON line with what it did; exits non-zero on any error.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,10 +31,8 @@ const ctx = await openAppContext({ dataDir, databaseUrl: url, envKey: TEST_KEY, 
 const deps = createCallupDeps(ctx, { overAsk: 2, waveTimeoutMinutes: WAVE_MINUTES, smart: false });
 const db = ctx.database.db;
 
-async function live(): Promise<{ status: string; waiting: number }> {
-  const callup = await db.selectFrom('callups').select('status').where('id', '=', callupId as string).executeTakeFirstOrThrow();
-  const waiting = await db.selectFrom('callup_recipients').select('id').where('callup_id', '=', callupId as string).where('state', 'in', ['asked', 'delivered']).execute();
-  return { status: callup.status, waiting: waiting.length };
+async function live(): Promise<{ status: string }> {
+  return db.selectFrom('callups').select('status').where('id', '=', callupId as string).executeTakeFirstOrThrow();
 }
 
 try {
@@ -66,10 +64,11 @@ try {
         .where('cr.callup_id', '=', callupId)
         .where('cr.state', 'in', ['asked', 'delivered', 'no_answer'])
         .execute();
-      const fresh = rows.filter((r) => !answered.has(r.id) && r.phone_enc !== null);
+      // Half the people never answer (by their id), so that waves time out and the next ones are asked.
+      const fresh = rows.filter((r) => !answered.has(r.id) && r.phone_enc !== null && Number.parseInt(r.id.slice(-1), 16) % 2 === 0);
       if (fresh.length === 0) {
         const state = await live();
-        idle = state.status === 'filled' && state.waiting === 0 ? idle + 1 : 0;
+        idle = state.status === 'filled' ? idle + 1 : 0;
         await pause(40);
         continue;
       }
