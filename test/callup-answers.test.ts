@@ -91,7 +91,7 @@ describeEachDatabase('call-up answers', (factory) => {
     expect(status.needs[0]).toMatchObject({ count: 2, confirmed: 2, yes: 2, no: 1, standby: 0 });
     expect(status.callup.status).toBe('filled');
     expect((await messagesTo(a.phone)).at(-1)?.body).toMatch(/noté que vous ne venez pas/);
-    expect((await messagesTo(c.phone)).at(-1)).toMatchObject({ kind: 'callup_promoted', body: expect.stringMatching(/^Une place s’est libérée : vous êtes retenu\(e\) pour Appel Niamey\./) as unknown });
+    expect((await messagesTo(c.phone)).at(-1)).toMatchObject({ kind: 'callup_promoted', body: expect.stringMatching(/^Place libérée, vous êtes retenu\(e\) : Appel Niamey\./) as unknown });
     // Saying no again changes nothing.
     await send(a.phone, 'NON');
     expect((await callupStatus(deps, callup.id)).needs[0]).toMatchObject({ confirmed: 2, no: 1 });

@@ -71,8 +71,9 @@ describe.skipIf(!kannelAvailable)('a call-up through real Kannel and an SMPP SMS
   afterAll(async () => {
     await dispatcher?.stop();
     gateway?.close();
-    await app?.close();
+    // Kannel first: its open connections to the MO URL would otherwise keep the server from closing.
     await kannel?.dispose();
+    await app?.close();
     await sim?.stop();
     await testDb?.cleanup();
   });

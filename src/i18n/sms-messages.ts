@@ -125,7 +125,7 @@ export const SMS_MESSAGES = {
     ha: 'Mun gode! {title}: an cika dukkan wurare. Kana jiran ko-ta-kwana; za mu rubuta maka idan wuri ya samu.',
   },
   callup_promoted: {
-    fr: 'Une place s’est libérée : vous êtes retenu(e) pour {title}. Présentez-vous à {place} le {time}.',
+    fr: 'Place libérée, vous êtes retenu(e) : {title}. Présentez-vous à {place} le {time}.',
     en: 'A place has opened: you are confirmed for {title}. Report to {place} on {time}.',
     ha: 'Wuri ya samu: an tabbatar da kai don {title}. Ka je {place} ranar {time}.',
   },
