@@ -81,4 +81,53 @@ describeEachDatabase('call-ups API', (factory) => {
     const closed = await app.inject({ method: 'POST', url: `/api/v1/callups/${id}/close`, headers: coordinator.headers });
     expect(closed.json()).toMatchObject({ status: 'closed' });
   });
+
+  it('streams the live counts as server-sent events: a new event when answers change them', async () => {
+    const commune = ctx.drive.descendantsOf('NE008').filter((p) => ctx.drive.children(p).length === 0 && p !== 'NE008001')[0] ?? '';
+    const people = [person({ area: commune }), person({ area: commune })];
+    await insertPopulation(ctx, people);
+    const created = await app.inject({ method: 'POST', url: '/api/v1/callups', headers: coordinator.headers, payload: { ...body, title: 'Renfort SSE', areas: [commune], needs: [{ role: 'medical', skill: 'nurse', count: 1 }] } });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    expect((await app.inject({ method: 'POST', url: `/api/v1/callups/${id}/start`, headers: coordinator.headers })).statusCode).toBe(200);
+    await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent' }).where('kind', '=', 'callup').execute());
+
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const stream = await fetch(`${address}/api/v1/callups/${id}/events`, { headers: coordinator.headers });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let buffered = '';
+    /** The next "status" event's data. */
+    const nextEvent = async (): Promise<{ callup: { status: string }; needs: Record<string, number>[] }> => {
+      for (;;) {
+        const end = buffered.indexOf('\n\n');
+        if (end >= 0) {
+          const event = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const data = event.split('\n').find((l) => l.startsWith('data: '));
+          if (event.includes('event: status') && data) return JSON.parse(data.slice(6)) as never;
+          continue;
+        }
+        const chunk = await reader.read();
+        if (chunk.done) throw new Error('the event stream ended');
+        buffered += decoder.decode(chunk.value, { stream: true });
+      }
+    };
+    try {
+      const first = await nextEvent();
+      expect(first.callup.status).toBe('running');
+      expect(first.needs[0]).toMatchObject({ count: 1, confirmed: 0, asked: 2, yes: 0 });
+      const deps = createCallupDeps(ctx);
+      await answerCallup(deps, { phone: people[0]?.phone ?? '', text: 'OUI', now: FIXED_NOW });
+      const second = await nextEvent();
+      expect(second.callup.status).toBe('filled');
+      expect(second.needs[0]).toMatchObject({ confirmed: 1, yes: 1, asked: 1 });
+      await answerCallup(deps, { phone: people[1]?.phone ?? '', text: 'OUI', now: FIXED_NOW });
+      expect((await nextEvent()).needs[0]).toMatchObject({ confirmed: 1, yes: 1, standby: 1, asked: 0 });
+    } finally {
+      await reader.cancel();
+    }
+  });
 });

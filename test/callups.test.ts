@@ -150,14 +150,20 @@ describeEachDatabase('call-ups', (factory) => {
     const callup = await createCallup(deps, 'staff:coord', callupInput({ needs: [{ role: 'communications', count: 2 }], overAsk: 1, reportAt: '2026-12-10T07:00:00Z', answerBy: '2026-12-09T17:00:00Z' }));
     await startCallup(deps, 'staff:coord', callup.id);
     const t0 = now.getTime();
-    expect((await advanceCallups(deps, new Date(t0 + 59 * MINUTE))).asked).toBe(0);
-    expect(await advanceCallups(deps, new Date(t0 + 60 * MINUTE))).toMatchObject({ asked: 2, timedOut: 2 });
+    // Still in the gateway's queue: the wave's time has not started.
+    expect(await advanceCallups(deps, new Date(t0 + 90 * MINUTE))).toMatchObject({ asked: 0, timedOut: 0 });
+    // Sent 30 minutes after being queued: the hour counts from then.
+    const sentAt = new Date(t0 + 30 * MINUTE).toISOString();
+    const firstWave = (await recipientsOf(callup.id)).map((r) => r.outbox_id ?? '');
+    await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent', sent_at: sentAt }).where('id', 'in', firstWave).execute());
+    expect((await advanceCallups(deps, new Date(t0 + 89 * MINUTE))).asked).toBe(0);
+    expect(await advanceCallups(deps, new Date(t0 + 90 * MINUTE))).toMatchObject({ asked: 2, timedOut: 2 });
     const rows = await recipientsOf(callup.id);
     expect(rows.map((r) => [r.wave, r.state]).sort()).toEqual([[1, 'no_answer'], [1, 'no_answer'], [2, 'asked'], [2, 'asked']]);
     await cancelCallup(deps, 'staff:coord', callup.id);
-    // Questions still waiting for the gateway, timed out or not, are not sent after a cancel.
-    const unsent = await ctx.database.db.selectFrom('outbox').innerJoin('callup_recipients as cr', 'cr.outbox_id', 'outbox.id').select('outbox.status').where('cr.callup_id', '=', callup.id).execute();
-    expect(unsent.map((m) => m.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    // Questions still waiting for the gateway are not sent after a cancel.
+    const unsent = await ctx.database.db.selectFrom('outbox').innerJoin('callup_recipients as cr', 'cr.outbox_id', 'outbox.id').select(['outbox.status', 'cr.wave']).where('cr.callup_id', '=', callup.id).execute();
+    expect(unsent.map((m) => [m.wave, m.status]).sort()).toEqual([[1, 'sent'], [1, 'sent'], [2, 'cancelled'], [2, 'cancelled']]);
   });
 
   it('rotates: a second call-up asks those not asked by the first', async () => {

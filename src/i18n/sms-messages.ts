@@ -124,6 +124,11 @@ export const SMS_MESSAGES = {
     en: 'Thank you! {title}: every place is taken. You are on standby; we will write if a place opens.',
     ha: 'Mun gode! {title}: an cika dukkan wurare. Kana jiran ko-ta-kwana; za mu rubuta maka idan wuri ya samu.',
   },
+  callup_promoted: {
+    fr: 'Place libérée, vous êtes retenu(e) : {title}. Présentez-vous à {place} le {time}.',
+    en: 'A place has opened: you are confirmed for {title}. Report to {place} on {time}.',
+    ha: 'Wuri ya samu: an tabbatar da kai don {title}. Ka je {place} ranar {time}.',
+  },
   callup_cancelled: { fr: '{title} est annulé. Ne vous présentez pas. Merci de votre disponibilité.', en: '{title} is cancelled. Do not report. Thank you for being ready.', ha: 'An soke {title}. Kada ka je. Mun gode da shirinka.' },
   callup_clarify: { fr: 'Réponse non comprise. Pour {title}, répondez {yes} ou {no}.', en: 'Answer not understood. For {title}, reply {yes} or {no}.', ha: 'Ba a gane amsar ba. Don {title}, amsa {yes} ko {no}.' },
   callup_which: {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../app/app-context.ts';
-import { callupPendingHook, callupReplyHook } from '../services/callups/callup-answers.ts';
+import { callupPendingHook, callupReplyHook, callupStopHook } from '../services/callups/callup-answers.ts';
 import { callupSettingsFromEnv, createCallupDeps } from '../services/callups/callup-deps.ts';
 import { advanceCallups } from '../services/callups/callup-waves.ts';
 import { createMessagingDeps, type MessagingDeps } from '../services/messaging/messaging-deps.ts';
@@ -24,7 +24,7 @@ export function startMessaging(ctx: AppContext, config: MessagingConfig, options
   const deps = createMessagingDeps(
     ctx,
     { conversationTtlMs: config.conversationTtlMs, ussdTtlMs: config.ussdTtlMs, sender: config.sender, smart: config.smart },
-    { onQueued: () => dispatcher?.nudge(), callupReply: callupReplyHook(callups), callupPending: callupPendingHook(callups) },
+    { onQueued: () => dispatcher?.nudge(), callupReply: callupReplyHook(callups), callupPending: callupPendingHook(callups), callupStop: callupStopHook(callups) },
   );
   const gateway = options.dispatch
     ? createKannelGateway({

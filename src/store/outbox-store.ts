@@ -67,9 +67,8 @@ export interface OutboxOptions {
  */
 export function createOutboxStore(cipher: FieldCipher, options: OutboxOptions) {
   /** A new queued row: the text planned (encoding, parts), phone and text encrypted and bound to the row. */
-  function queuedRow(message: OutgoingSms, phoneHash: string, now: Date): OutboxTable {
+  function queuedRow(message: OutgoingSms, phoneHash: string, now: Date, plan = planSms(message.body, { smart: options.smart })): OutboxTable {
     const id = uuidv7(now.getTime());
-    const plan = planSms(message.body, { smart: options.smart });
     const at = now.toISOString();
     return {
       id,
@@ -242,9 +241,17 @@ export function createOutboxStore(cipher: FieldCipher, options: OutboxOptions) {
   /**
    * Queues many bulk messages at once (a call-up's wave): opted-out numbers are skipped, a dedup key
    * already queued is a no-op. Returns, for each message in order, its outbox id or null.
+   * `phoneHash`, when the caller already holds the phone's blind index, saves computing it again;
+   * many messages share a few texts (a call-up's, per language), so each text is planned once.
    */
-  async function enqueueMany(db: Executor, messages: readonly (OutgoingSms & { dedupKey: string })[], now: Date): Promise<(string | null)[]> {
-    const hashes = messages.map((m) => phoneIndex(cipher, m.phone));
+  async function enqueueMany(db: Executor, messages: readonly (OutgoingSms & { dedupKey: string; phoneHash?: string })[], now: Date): Promise<(string | null)[]> {
+    const hashes = messages.map((m) => m.phoneHash ?? phoneIndex(cipher, m.phone));
+    const plans = new Map<string, ReturnType<typeof planSms>>();
+    const planOf = (body: string) => {
+      let plan = plans.get(body);
+      if (!plan) plans.set(body, (plan = planSms(body, { smart: options.smart })));
+      return plan;
+    };
     const stopped = new Set<string>();
     for (const chunk of statementChunks([...new Set(hashes)], 500)) {
       for (const r of await db.selectFrom('opt_outs').select('phone_hash').where('phone_hash', 'in', chunk).execute()) stopped.add(r.phone_hash);
@@ -254,7 +261,7 @@ export function createOutboxStore(cipher: FieldCipher, options: OutboxOptions) {
     messages.forEach((message, i) => {
       const phoneHash = hashes[i] ?? '';
       if (stopped.has(phoneHash)) return;
-      const row = queuedRow(message, phoneHash, now);
+      const row = queuedRow(message, phoneHash, now, planOf(message.body));
       idOf.set(message.dedupKey, row.id);
       rows.push(row);
     });

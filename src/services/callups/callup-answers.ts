@@ -4,14 +4,17 @@ import { isSmsLanguage, smsText, type SmsLanguage } from '../../i18n/sms-message
 import { recordAudit } from '../../store/audit-pending.ts';
 import type { RecipientState } from '../../store/schema-callups.ts';
 import { phoneIndex } from '../../store/volunteer-rows.ts';
-import type { CallupPendingHook, CallupReplyHook } from '../messaging/messaging-deps.ts';
+import type { CallupPendingHook, CallupReplyHook, CallupStopHook } from '../messaging/messaging-deps.ts';
 import type { CallupDeps } from './callup-deps.ts';
+import { closeCallupsOf, lockCallup, releasePlace } from './callup-places.ts';
 import { OPEN_STATES } from './callups.ts';
 
 const ACTOR = 'system:callup';
 
 interface OpenAsk {
   id: string;
+  /** asked, delivered or no_answer (waiting for an answer); yes or standby (answered yes, may still say no). */
+  state: RecipientState;
   callupId: string;
   needId: string;
   volunteerId: string;
@@ -23,13 +26,18 @@ interface OpenAsk {
   reportAt: string;
 }
 
-export type AnswerOutcome = 'confirmed' | 'standby' | 'declined' | 'clarify' | 'which' | 'already' | 'none';
+export type AnswerOutcome = 'confirmed' | 'standby' | 'declined' | 'released' | 'clarify' | 'which' | 'already' | 'none';
+
+/** Answered yes (confirmed or on standby): such a person may still say no. */
+const ANSWERED_YES: readonly RecipientState[] = ['yes', 'standby'];
 
 /**
  * A person's answer to a call-up. Finds the call-ups waiting for this person's answer; reads yes or
  * no (with the call-up's letter when several are open); counts a yes only while the need has room,
  * in one write transaction with a conditional update of the need's counter, so that two answers at
- * once, even in two processes, never confirm more people than needed.
+ * once, even in two processes, never confirm more people than needed. A person who said yes may
+ * then say no: the place is released (callup-places.ts). An unclear answer gets one clarifying
+ * message per call-up, never a second one.
  */
 export async function answerCallup(deps: CallupDeps, message: { phone: string; text: string; now: Date }): Promise<{ outcome: AnswerOutcome; reply: string | null }> {
   const phoneHash = phoneIndex(deps.cipher, message.phone);
@@ -37,16 +45,17 @@ export async function answerCallup(deps: CallupDeps, message: { phone: string; t
   const rows = await deps.database.db
     .selectFrom('callup_recipients as cr')
     .innerJoin('callups as c', 'c.id', 'cr.callup_id')
-    .select(['cr.id', 'cr.callup_id', 'cr.need_id', 'cr.volunteer_id', 'cr.letter', 'cr.language', 'cr.clarified', 'c.title', 'c.report_place', 'c.report_at'])
+    .select(['cr.id', 'cr.state', 'cr.callup_id', 'cr.need_id', 'cr.volunteer_id', 'cr.letter', 'cr.language', 'cr.clarified', 'c.title', 'c.report_place', 'c.report_at'])
     .where('cr.phone_hash', '=', phoneHash)
-    .where('cr.state', 'in', [...OPEN_STATES])
+    .where('cr.state', 'in', [...OPEN_STATES, ...ANSWERED_YES])
     .where('c.status', 'in', ['running', 'filled'])
     .where('c.answer_by', '>=', at)
     .orderBy('cr.letter')
     .execute();
   if (rows.length === 0) return { outcome: 'none', reply: null };
-  const open: OpenAsk[] = rows.map((r) => ({
+  const all: OpenAsk[] = rows.map((r) => ({
     id: r.id,
+    state: r.state,
     callupId: r.callup_id,
     needId: r.need_id,
     volunteerId: r.volunteer_id,
@@ -57,22 +66,46 @@ export async function answerCallup(deps: CallupDeps, message: { phone: string; t
     reportPlace: r.report_place,
     reportAt: r.report_at,
   }));
-  const language = open[0]?.language ?? 'fr';
+  const open = all.filter((o) => OPEN_STATES.includes(o.state));
+  const answeredYes = all.filter((o) => ANSWERED_YES.includes(o.state));
   const answer = parseCallupAnswer(message.text);
+  // Someone who said yes and has no question waiting: only a no (taking the yes back) is theirs to give.
+  if (open.length === 0) {
+    if (answer.kind !== 'no') return { outcome: 'none', reply: null };
+    const taken = answer.letter !== null ? answeredYes.find((o) => o.letter === answer.letter) : answeredYes.length === 1 ? answeredYes[0] : undefined;
+    if (!taken) {
+      const lang = answeredYes[0]?.language ?? 'fr';
+      return { outcome: 'which', reply: smsText('callup_which', lang, { choices: answeredYes.map((o) => `${answerWords(o.language, o.letter).no}: ${o.title}`).join('; ') }) };
+    }
+    const result = await takeBackYes(deps, taken, message.now);
+    deps.onQueued();
+    return result === 'released' ? { outcome: result, reply: smsText('callup_declined', taken.language, { title: taken.title }) } : { outcome: 'already', reply: null };
+  }
+  const language = open[0]?.language ?? 'fr';
   const several = open.length > 1;
   const which = () => smsText('callup_which', language, { choices: open.map((o) => `${answerWords(o.language, o.letter).yes}/${answerWords(o.language, o.letter).no}: ${o.title}`).join('; ') });
 
   if (answer.kind === 'unclear') {
-    // One clarifying message; after that the message goes on to the usual handling (help).
-    if (open.every((o) => o.clarified > 0)) return { outcome: 'none', reply: null };
-    await deps.database.write(async (trx) => {
-      await trx.updateTable('callup_recipients').set({ clarified: 1, updated_at: at }).where('id', 'in', open.map((o) => o.id)).execute();
-    });
+    // One clarifying message, then silence: the flag is set by a conditional update, so that two
+    // unclear messages arriving together (even on two processes) still get one clarification.
+    const marked = await deps.database.write(async (trx) =>
+      Number((await trx.updateTable('callup_recipients').set({ clarified: 1, updated_at: at }).where('id', 'in', open.map((o) => o.id)).where('clarified', '=', 0).executeTakeFirst()).numUpdatedRows),
+    );
+    if (marked === 0) return { outcome: 'clarify', reply: null };
     const only = open[0];
     if (!several && only) return { outcome: 'clarify', reply: smsText('callup_clarify', only.language, { title: only.title, ...answerWords(only.language, null) }) };
     return { outcome: 'clarify', reply: which() };
   }
   const target = answer.letter !== null ? open.find((o) => o.letter === answer.letter) : several ? undefined : open[0];
+  if (target === undefined && answer.kind === 'no' && answer.letter !== null) {
+    // "B NON" for a call-up already answered yes: taking that yes back.
+    const taken = answeredYes.find((o) => o.letter === answer.letter);
+    if (taken) {
+      const result = await takeBackYes(deps, taken, message.now);
+      deps.onQueued();
+      return result === 'released' ? { outcome: result, reply: smsText('callup_declined', taken.language, { title: taken.title }) } : { outcome: 'already', reply: null };
+    }
+  }
   if (!target) return { outcome: 'which', reply: which() };
 
   const result = await recordAnswer(deps, target, answer.kind, message.now);
@@ -99,7 +132,9 @@ function formatTime(deps: CallupDeps, iso: string): string {
 async function recordAnswer(deps: CallupDeps, ask: OpenAsk, kind: 'yes' | 'no', now: Date): Promise<'confirmed' | 'standby' | 'declined' | 'already'> {
   const at = now.toISOString();
   return deps.database.write(async (trx) => {
-    // The person's own row first: a second answer (or a retried message) finds it answered.
+    // Locks in the one order every writer of a call-up follows (call-up, need, then people's rows).
+    await lockCallup(deps, trx, ask.callupId, ask.needId);
+    // The person's own row: a second answer (or a retried message) finds it answered.
     const mine = await trx
       .updateTable('callup_recipients')
       .set({ state: kind === 'no' ? 'no' : 'yes', answered_at: at, updated_at: at })
@@ -110,10 +145,6 @@ async function recordAnswer(deps: CallupDeps, ask: OpenAsk, kind: 'yes' | 'no', 
     if (kind === 'no') {
       await recordAudit(trx, { at, actor: ACTOR, action: 'callup.answer', details: { callupId: ask.callupId, volunteerId: ask.volunteerId, answer: 'no' } });
       return 'declined';
-    }
-    if (deps.database.dialect === 'postgres') {
-      // Answers handled by other processes wait here for this one's commit.
-      await trx.selectFrom('callup_needs').select('id').where('id', '=', ask.needId).forUpdate().execute();
     }
     // Counted only while there is room: the condition is checked by the update itself.
     const counted = await trx
@@ -157,12 +188,30 @@ async function recordAnswer(deps: CallupDeps, ask: OpenAsk, kind: 'yes' | 'no', 
   });
 }
 
+/** A no after a yes (or after standby): the person's row becomes no, and a confirmed place is released. */
+async function takeBackYes(deps: CallupDeps, ask: OpenAsk, now: Date): Promise<'released' | 'already'> {
+  const at = now.toISOString();
+  return deps.database.write(async (trx) => {
+    await lockCallup(deps, trx, ask.callupId, ask.needId);
+    const mine = await trx.updateTable('callup_recipients').set({ state: 'no', answered_at: at, updated_at: at }).where('id', '=', ask.id).where('state', '=', ask.state).executeTakeFirst();
+    if (Number(mine.numUpdatedRows) !== 1) return 'already';
+    const released = ask.state === 'yes' ? await releasePlace(deps, trx, { callupId: ask.callupId, needId: ask.needId }, now) : null;
+    await recordAudit(trx, { at, actor: ACTOR, action: 'callup.answer', details: { callupId: ask.callupId, volunteerId: ask.volunteerId, answer: 'no', was: ask.state, promoted: released?.promoted ?? null } });
+    return 'released';
+  });
+}
+
 /** The hook the inbound SMS handler calls before the registration conversation. */
 export function callupReplyHook(deps: CallupDeps): CallupReplyHook {
   return async (message) => {
     const result = await answerCallup(deps, message);
     return result.outcome === 'none' ? { handled: false } : { handled: true, reply: result.reply };
   };
+}
+
+/** The hook the STOP handler calls inside its transaction. */
+export function callupStopHook(deps: CallupDeps): CallupStopHook {
+  return (trx, phoneHash, now) => closeCallupsOf(deps, trx, phoneHash, now);
 }
 
 /** The first open call-up waiting for this phone's answer, for the USSD menu. */

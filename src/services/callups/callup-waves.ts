@@ -37,13 +37,24 @@ export async function advanceCallups(deps: CallupDeps, now: Date): Promise<Advan
         .where('state', '=', 'asked')
         .where((eb) => eb.exists(eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.id', '=', 'callup_recipients.outbox_id').where('outbox.status', '=', 'delivered')))
         .executeTakeFirst();
+      // The wave's time counts from when the question left (sent, or delivered when the gateway's
+      // report comes first), not from when it was queued: a long queue must not use up a person's
+      // time to answer. A message that failed counts from its failure.
       const cutoff = new Date(now.getTime() - callup.waveTimeoutMinutes * 60_000).toISOString();
       const timedOut = await trx
         .updateTable('callup_recipients')
         .set({ state: 'no_answer' satisfies RecipientState, updated_at: at })
         .where('callup_id', '=', id)
         .where('state', 'in', ['asked', 'delivered'])
-        .where('asked_at', '<=', cutoff)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('outbox')
+              .select('outbox.id')
+              .whereRef('outbox.id', '=', 'callup_recipients.outbox_id')
+              .where((o) => o.or([o('outbox.sent_at', '<=', cutoff), o('outbox.delivered_at', '<=', cutoff), o('outbox.failed_at', '<=', cutoff)])),
+          ),
+        )
         .executeTakeFirst();
       let asked = 0;
       if (new Date(callup.answerBy).getTime() > now.getTime()) {

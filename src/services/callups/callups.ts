@@ -1,34 +1,21 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { CALLUP_LETTERS } from '../../callups/answer.ts';
 import { callupAskText, callupTextSizes, formatLocalTime, unknownPlaceholders, type CallupTextValues, type TemplateSize } from '../../callups/message.ts';
-import {
-  availabilitiesFor,
-  certainlyOfAgeBirthYear,
-  ineligibility,
-  matchingArea,
-  orderCandidates,
-  reportDayOf,
-  waveSize,
-  type CandidateFacts,
-  type EligibilityRules,
-} from '../../callups/selection.ts';
+import { availabilitiesFor, certainlyOfAgeBirthYear, ineligibility, matchingArea, orderCandidates, waveSize } from '../../callups/selection.ts';
 import { isSmsLanguage, smsText, type SmsLanguage } from '../../i18n/sms-messages.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { uuidv7 } from '../../store/ids.ts';
 import type { CallupNeedsTable, CallupRecipientsTable, CallupsTable, CallupStatus, RecipientState } from '../../store/schema-callups.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import { statementChunks } from '../../store/statement-chunks.ts';
+import { languageOf, LIVE, nextCandidates, rulesFor, SAME_DATES_MS, type CandidateRow } from './callup-candidates.ts';
 import type { CallupDeps } from './callup-deps.ts';
 
 type Executor = Kysely<MusterSchema>;
 
 /** States of a person asked who has not answered yet (a late answer is still taken). */
 export const OPEN_STATES: readonly RecipientState[] = ['asked', 'delivered', 'no_answer'];
-/** Call-ups still taking answers. */
-const LIVE: readonly CallupStatus[] = ['running', 'filled'];
-/** Two call-ups whose report times are closer than this are on the same dates. */
-const SAME_DATES_MS = 24 * 3600 * 1000;
 
 export const callupInput = z
   .object({
@@ -202,34 +189,14 @@ export async function createCallup(deps: CallupDeps, actor: string, raw: unknown
   return mustLoad(deps.database.db, id);
 }
 
-/** A candidate as read for selection, with what sending needs. */
-interface CandidateRow extends CandidateFacts {
-  phoneEnc: string;
-  phoneHash: string;
-  language: SmsLanguage;
-  callupArea: string;
-  lastAskedAt: string | null;
-  lastServedAt: string | null;
-}
-
-function rulesFor(deps: CallupDeps, c: Callup, now: Date): EligibilityRules {
-  const reportAt = new Date(c.reportAt);
-  return {
-    minimumAge: deps.drive.config.minimumAge,
-    consentVersions: deps.drive.consentVersions,
-    ancestorsOf: (p) => deps.drive.ancestorsOf(p),
-    areas: c.areas,
-    reportDay: reportDayOf(reportAt, deps.drive.config.timezone),
-    hoursUntilReport: (reportAt.getTime() - now.getTime()) / 3600_000,
-  };
-}
-
 /**
- * Everyone who may be asked for one need now, in rotation order. The query narrows (role, skill,
- * areas, availability, birth year, not opted out, not asked, not confirmed elsewhere on the same
- * dates); the pure rules then decide for each one.
+ * Everyone who may be asked for one need now, in rotation order, for the preview (which counts them
+ * all). The query narrows (role, skill, areas, availability, birth year, not opted out, not asked,
+ * not confirmed elsewhere on the same dates); the pure rules then decide for each one and order them.
+ * Asking uses nextCandidates (callup-candidates.ts), which orders and limits in the database; tests
+ * hold the two to the same answer.
  */
-async function candidatesFor(deps: CallupDeps, db: Executor, c: Callup, need: Callup['needs'][number], now: Date, exclude: ReadonlySet<string>) {
+export async function candidatesFor(deps: CallupDeps, db: Executor, c: Callup, need: Callup['needs'][number], now: Date, exclude: ReadonlySet<string>) {
   const rules = rulesFor(deps, c, now);
   const areas = [...new Set(c.areas.flatMap((a) => deps.drive.descendantsOf(a)))];
   const oldest = certainlyOfAgeBirthYear(rules.reportDay, rules.minimumAge) + 1;
@@ -316,13 +283,6 @@ async function candidatesFor(deps: CallupDeps, db: Executor, c: Callup, need: Ca
   );
 }
 
-function languageOf(deps: CallupDeps, consentLanguage: string, spoken: readonly string[]): SmsLanguage {
-  if (isSmsLanguage(consentLanguage)) return consentLanguage;
-  for (const l of spoken) if (isSmsLanguage(l)) return l;
-  const d = deps.drive.config.defaultLanguage;
-  return isSmsLanguage(d) ? d : 'fr';
-}
-
 export interface PreviewNeed {
   needId: string;
   role: string;
@@ -367,7 +327,7 @@ export async function previewCallup(deps: CallupDeps, actor: string, id: string)
 /** The letters of the open call-ups of these people, to give a new call-up a free letter. */
 async function openLetters(db: Executor, volunteerIds: readonly string[]): Promise<Map<string, string[]>> {
   const letters = new Map<string, string[]>();
-  for (const chunk of statementChunks([...volunteerIds], 900)) {
+  for (const chunk of statementChunks([...volunteerIds], 4096)) {
     const rows = await db
       .selectFrom('callup_recipients as cr')
       .innerJoin('callups as c', 'c.id', 'cr.callup_id')
@@ -381,27 +341,32 @@ async function openLetters(db: Executor, volunteerIds: readonly string[]): Promi
   return letters;
 }
 
-/** Asks up to `n` more people for one need, inside the caller's transaction. Returns how many. */
+/**
+ * Asks up to `n` more people for one need, inside the caller's transaction. Returns how many. The
+ * database picks them (nextCandidates); texts are rendered once per language and letter, and only the
+ * phones of the people asked are decrypted.
+ */
 export async function askMore(deps: CallupDeps, trx: Transaction<MusterSchema>, c: Callup, need: Callup['needs'][number], n: number, wave: number, now: Date, taken: Set<string>): Promise<number> {
   if (n <= 0) return 0;
-  const ordered = (await candidatesFor(deps, trx, c, need, now, taken)).slice(0, n);
+  const ordered = await nextCandidates(deps, trx, c, need, now, n, taken);
   if (ordered.length === 0) return 0;
   const at = now.toISOString();
   const letters = await openLetters(trx, ordered.map((o) => o.candidate.id));
-  // The texts' values (dates in the drive's time zone, role labels) once per language.
-  const valuesByLanguage = new Map<SmsLanguage, CallupTextValues>();
-  const valuesFor = (language: SmsLanguage) => {
-    let v = valuesByLanguage.get(language);
-    if (!v) valuesByLanguage.set(language, (v = textValues(deps, c, need.role, language)));
-    return v;
+  // The texts (dates in the drive's time zone, role labels) once per language and letter.
+  const bodies = new Map<string, string>();
+  const bodyFor = (language: SmsLanguage, letter: string | null) => {
+    const key = `${language}:${letter ?? ''}`;
+    let body = bodies.get(key);
+    if (body === undefined) bodies.set(key, (body = callupAskText(c.texts, language, textValues(deps, c, need.role, language), letter)));
+    return body;
   };
   const planned = ordered.map(({ candidate }) => {
     taken.add(candidate.id);
     const used = letters.get(candidate.id) ?? [];
     const letter = [...CALLUP_LETTERS].find((l) => !used.includes(l)) ?? 'Z';
     const phone = deps.cipher.decrypt(candidate.phoneEnc, `volunteers.phone:${candidate.id}`);
-    const body = callupAskText(c.texts, candidate.language, valuesFor(candidate.language), used.length > 0 ? letter : null);
-    return { candidate, letter, message: { phone, body, priority: 'bulk' as const, kind: 'callup', dedupKey: `callup:${c.id}:${candidate.id}` } };
+    const body = bodyFor(candidate.language, used.length > 0 ? letter : null);
+    return { candidate, letter, message: { phone, phoneHash: candidate.phoneHash, body, priority: 'bulk' as const, kind: 'callup', dedupKey: `callup:${c.id}:${candidate.id}` } };
   });
   const outboxIds = await deps.outbox.enqueueMany(trx, planned.map((p) => p.message), now);
   const recipients = planned.map(({ candidate, letter }, i): CallupRecipientsTable => {
@@ -426,14 +391,13 @@ export async function askMore(deps: CallupDeps, trx: Transaction<MusterSchema>, 
     };
   });
   for (const chunk of statementChunks(recipients, 200)) await trx.insertInto('callup_recipients').values(chunk).execute();
-  const ids = recipients.map((r) => r.volunteer_id);
-  for (const chunk of statementChunks(ids, 400)) {
-    await trx
-      .insertInto('callup_rotation')
-      .values(chunk.map((volunteer_id) => ({ volunteer_id, last_asked_at: at, last_served_at: null })))
-      .onConflict((oc) => oc.column('volunteer_id').doUpdateSet({ last_asked_at: at }))
-      .execute();
-  }
+  // The rotation from the rows just written, in one statement ("where true" lets SQLite read the
+  // upsert after a SELECT).
+  await sql`
+    insert into callup_rotation (volunteer_id, last_asked_at, last_served_at)
+    select volunteer_id, ${at}, null from callup_recipients where need_id = ${need.id} and wave = ${wave} and asked_at = ${at} and true
+    on conflict (volunteer_id) do update set last_asked_at = excluded.last_asked_at
+  `.execute(trx);
   return recipients.filter((r) => r.state === 'asked').length;
 }
 

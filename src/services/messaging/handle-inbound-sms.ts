@@ -200,6 +200,9 @@ async function stop(
   await deps.database.write(async (trx) => {
     await a.inbound(trx, 'stop');
     await deps.conversations.optOut(trx, a.phoneHash, 'STOP', a.now);
+    // Call-ups waiting for this person's answer are closed for them; a confirmed place is released.
+    // Before the outbox rows: a call-up's writers lock its rows before any outbox row.
+    if (deps.callupStop) await deps.callupStop(trx, a.phoneHash, a.now);
     const cancelled = await deps.outbox.cancelBulkTo(trx, a.phone, a.now);
     await deps.conversations.remove(trx, a.key, null);
     const volunteerId = await deps.volunteers.phoneTakenBy(trx, a.phone);

@@ -1,6 +1,8 @@
+import type { Transaction } from 'kysely';
 import type { AppContext } from '../../app/app-context.ts';
 import { createConversationStore, type ConversationStore } from '../../store/conversation-store.ts';
 import { createOutboxStore, type OutboxStore } from '../../store/outbox-store.ts';
+import type { MusterSchema } from '../../store/schema.ts';
 import type { RegisterDeps } from '../register-volunteer.ts';
 
 export interface MessagingSettings {
@@ -21,6 +23,9 @@ export type CallupReplyHook = (message: { phone: string; text: string; now: Date
 /** The open call-up waiting for this phone's answer, for the USSD menu. */
 export type CallupPendingHook = (phone: string, now: Date) => Promise<{ title: string; letter: string } | null>;
 
+/** STOP from this phone: close its rows on live call-ups, inside the STOP's transaction. */
+export type CallupStopHook = (trx: Transaction<MusterSchema>, phoneHash: string, now: Date) => Promise<unknown>;
+
 export interface MessagingDeps extends RegisterDeps {
   outbox: OutboxStore;
   conversations: ConversationStore;
@@ -31,9 +36,10 @@ export interface MessagingDeps extends RegisterDeps {
   onQueued: () => void;
   callupReply?: CallupReplyHook | undefined;
   callupPending?: CallupPendingHook | undefined;
+  callupStop?: CallupStopHook | undefined;
 }
 
-export function createMessagingDeps(ctx: AppContext, settings: MessagingSettings, extra: { onQueued?: () => void; callupReply?: CallupReplyHook; callupPending?: CallupPendingHook } = {}): MessagingDeps {
+export function createMessagingDeps(ctx: AppContext, settings: MessagingSettings, extra: { onQueued?: () => void; callupReply?: CallupReplyHook; callupPending?: CallupPendingHook; callupStop?: CallupStopHook } = {}): MessagingDeps {
   return {
     database: ctx.database,
     volunteers: ctx.volunteers,
@@ -47,6 +53,7 @@ export function createMessagingDeps(ctx: AppContext, settings: MessagingSettings
     onQueued: extra.onQueued ?? (() => undefined),
     callupReply: extra.callupReply,
     callupPending: extra.callupPending,
+    callupStop: extra.callupStop,
   };
 }
 

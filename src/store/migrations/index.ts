@@ -5,6 +5,7 @@ import { migration0003 } from './0003-dedup.ts';
 import { migration0004 } from './0004-messaging.ts';
 import { migration0005 } from './0005-imports-exports.ts';
 import { migration0006 } from './0006-callups.ts';
+import { migration0007 } from './0007-callup-selection.ts';
 
 /**
  * Every migration, in order. Names are numbered; a migration is never edited once released: a change
@@ -17,4 +18,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-messaging': migration0004,
   '0005-imports-exports': migration0005,
   '0006-callups': migration0006,
+  '0007-callup-selection': migration0007,
 };

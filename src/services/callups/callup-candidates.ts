@@ -1,0 +1,244 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import {
+  availabilitiesFor,
+  certainlyOfAgeBirthYear,
+  ineligibility,
+  matchingArea,
+  reportDayOf,
+  type CandidateFacts,
+  type EligibilityRules,
+  type OrderedCandidate,
+} from '../../callups/selection.ts';
+import { isSmsLanguage, type SmsLanguage } from '../../i18n/sms-messages.ts';
+import type { CallupStatus } from '../../store/schema-callups.ts';
+import type { MusterSchema } from '../../store/schema.ts';
+import type { CallupDeps } from './callup-deps.ts';
+
+/**
+ * The next people to ask for one need of a call-up, chosen in the database: every eligibility rule
+ * that the stored columns can express is a filter of the query (status, consent, opt-out, role,
+ * skill, area, availability, birth year, not asked on this call-up, not confirmed on another running
+ * call-up on the same dates), and the rotation order (least recently asked, then least recently
+ * served, then id, taken in turn from each of the call-up's areas) is a window function with a LIMIT,
+ * so that a national call-up reads the few it asks and not the whole roster. The pure rules of
+ * callups/selection.ts then check each person read; the only one the query cannot decide, the age of
+ * a person born in the borderline year whose birth date is known to the day, needs that date
+ * decrypted: such a person found under age is excluded and the query runs again, so that the order
+ * stays exactly the one the pure rules give over the whole roster.
+ */
+
+type Executor = Kysely<MusterSchema>;
+
+/** Call-ups still taking answers. */
+export const LIVE: readonly CallupStatus[] = ['running', 'filled'];
+/** Two call-ups whose report times are closer than this are on the same dates. */
+export const SAME_DATES_MS = 24 * 3600 * 1000;
+
+export interface CallupForSelection {
+  id: string;
+  areas: readonly string[];
+  reportAt: string;
+}
+
+export interface NeedForSelection {
+  role: string;
+  skill: string | null;
+}
+
+/** A candidate as read for selection, with what sending needs. */
+export interface CandidateRow extends CandidateFacts {
+  phoneEnc: string;
+  phoneHash: string;
+  language: SmsLanguage;
+  callupArea: string;
+  lastAskedAt: string | null;
+  lastServedAt: string | null;
+}
+
+export type RankedCandidate = OrderedCandidate<CandidateRow & { homeArea: string }>;
+
+export function rulesFor(deps: Pick<CallupDeps, 'drive'>, c: CallupForSelection, now: Date): EligibilityRules {
+  const reportAt = new Date(c.reportAt);
+  return {
+    minimumAge: deps.drive.config.minimumAge,
+    consentVersions: deps.drive.consentVersions,
+    ancestorsOf: (p) => deps.drive.ancestorsOf(p),
+    areas: c.areas,
+    reportDay: reportDayOf(reportAt, deps.drive.config.timezone),
+    hoursUntilReport: (reportAt.getTime() - now.getTime()) / 3600_000,
+  };
+}
+
+export function languageOf(deps: Pick<CallupDeps, 'drive'>, consentLanguage: string, spoken: readonly string[]): SmsLanguage {
+  if (isSmsLanguage(consentLanguage)) return consentLanguage;
+  for (const l of spoken) if (isSmsLanguage(l)) return l;
+  const d = deps.drive.config.defaultLanguage;
+  return isSmsLanguage(d) ? d : 'fr';
+}
+
+/** The stored columns of a candidate read by either query. */
+interface CandidateColumns {
+  id: string;
+  status: CandidateFacts['status'];
+  merged_into: string | null;
+  consent_version: string;
+  birth_year: number | null;
+  birth_precision: CandidateFacts['birthPrecision'];
+  birth_date_enc: string | null;
+  area: string;
+  availability: CandidateFacts['availability'];
+  phone_enc: string | null;
+  phone_hash: string | null;
+  languages: string;
+  consent_language: string;
+  last_asked_at: string | null;
+  last_served_at: string | null;
+}
+
+/** The facts of a row the query let through, checked by the pure rules: null when not eligible. */
+function checked(deps: CallupDeps, row: CandidateColumns, need: NeedForSelection, rules: EligibilityRules, oldest: number): CandidateRow | null {
+  const callupArea = matchingArea(row.area, rules);
+  if (callupArea === null) return null;
+  // The birth date is decrypted only for those whose birth year leaves their age in doubt.
+  const needsDate = row.birth_year === oldest && row.birth_precision === 'day' && row.birth_date_enc !== null;
+  const candidate: CandidateRow = {
+    id: row.id,
+    status: row.status,
+    mergedInto: row.merged_into ?? null,
+    consentVersion: row.consent_version,
+    optedOut: false,
+    birthYear: row.birth_year,
+    birthPrecision: row.birth_precision,
+    birthDate: needsDate && row.birth_date_enc ? deps.cipher.decrypt(row.birth_date_enc, `volunteers.birth_date:${row.id}`) : null,
+    area: row.area,
+    roles: [need.role],
+    skills: need.skill === null ? [] : [need.skill],
+    availability: row.availability,
+    confirmedElsewhere: false,
+    alreadyAsked: false,
+    phoneEnc: row.phone_enc ?? '',
+    phoneHash: row.phone_hash ?? '',
+    language: languageOf(deps, row.consent_language, JSON.parse(row.languages) as string[]),
+    callupArea,
+    lastAskedAt: row.last_asked_at ?? null,
+    lastServedAt: row.last_served_at ?? null,
+  };
+  return ineligibility(candidate, need, rules).length === 0 ? candidate : null;
+}
+
+function reasonsOf(c: CandidateRow, turn: number): string[] {
+  return [
+    c.lastAskedAt === null ? 'never asked' : `last asked ${c.lastAskedAt}`,
+    c.lastServedAt === null ? 'never served' : `last served ${c.lastServedAt}`,
+    `area ${c.callupArea}, turn ${turn}`,
+  ];
+}
+
+/**
+ * The next `limit` people to ask for `need`, in rotation order, read and ordered by the database.
+ * `exclude`: people already chosen in this transaction and not yet written (none when each need's
+ * recipients are written before the next need is chosen).
+ */
+export async function nextCandidates(
+  deps: CallupDeps,
+  db: Executor,
+  c: CallupForSelection & { id: string },
+  need: NeedForSelection,
+  now: Date,
+  limit: number,
+  exclude: ReadonlySet<string> = new Set(),
+): Promise<RankedCandidate[]> {
+  if (limit <= 0) return [];
+  const rules = rulesFor(deps, c, now);
+  const oldest = certainlyOfAgeBirthYear(rules.reportDay, rules.minimumAge) + 1;
+  // Each home area under the call-up's areas, with the position of the call-up area it counts for.
+  const position = new Map(c.areas.map((a, i) => [a, i]));
+  const homes = new Map<string, number>();
+  for (const a of c.areas) {
+    for (const home of deps.drive.descendantsOf(a)) {
+      if (homes.has(home)) continue;
+      const callupArea = matchingArea(home, rules);
+      if (callupArea !== null) homes.set(home, position.get(callupArea) ?? 0);
+    }
+  }
+  if (homes.size === 0) return [];
+  const excluded = new Set(exclude);
+  for (;;) {
+    const rows = await rankedQuery(deps, db, c, need, rules, oldest, homes, limit, excluded);
+    const out: RankedCandidate[] = [];
+    let rejected = 0;
+    for (const row of rows) {
+      const candidate = checked(deps, row, need, rules, oldest);
+      if (candidate === null) {
+        excluded.add(row.id);
+        rejected += 1;
+        continue;
+      }
+      out.push({ candidate: { ...candidate, area: candidate.callupArea, homeArea: candidate.area }, reasons: reasonsOf(candidate, row.turn) });
+    }
+    // A person the pure rules refuse took a turn in the query's order: ask again without them.
+    if (rejected === 0) return out;
+  }
+}
+
+/** Parameters as typed values: PostgreSQL would otherwise read them as text. */
+const int = (n: number): RawBuilder<number> => sql<number>`cast(${n} as integer)`;
+
+async function rankedQuery(
+  deps: CallupDeps,
+  db: Executor,
+  c: CallupForSelection & { id: string },
+  need: NeedForSelection,
+  rules: EligibilityRules,
+  oldest: number,
+  homes: ReadonlyMap<string, number>,
+  limit: number,
+  excluded: ReadonlySet<string>,
+): Promise<(CandidateColumns & { turn: number })[]> {
+  const postgres = deps.database.dialect === 'postgres';
+  // Ids compare byte by byte on both databases, as the pure rotation compares them.
+  const byId = postgres ? sql`v.id collate "C"` : sql`v.id`;
+  const reportMs = new Date(c.reportAt).getTime();
+  const from = new Date(reportMs - SAME_DATES_MS).toISOString();
+  const to = new Date(reportMs + SAME_DATES_MS).toISOString();
+  const list = (xs: readonly (string | number)[]) => sql.join(xs.map((x) => sql`${x}`));
+  const skill = need.skill === null ? sql`` : sql`and exists (select 1 from volunteer_skills vs where vs.volunteer_id = v.id and vs.skill = ${need.skill})`;
+  const notExcluded = excluded.size === 0 ? sql`` : sql`and v.id not in (${list([...excluded])})`;
+  const result = await sql<CandidateColumns & { turn: number }>`
+    with homes (area, pos) as (values ${sql.join([...homes].map(([area, pos]) => sql`(${area}, ${int(pos)})`))}),
+    ranked as (
+      select v.id as id, h.pos as pos,
+        row_number() over (
+          partition by h.pos
+          order by r.last_asked_at asc nulls first, r.last_served_at asc nulls first, ${byId}
+        ) as turn
+      from homes h
+      join volunteers v on v.area = h.area
+      join volunteer_roles vr on vr.volunteer_id = v.id and vr.role = ${need.role}
+      left join callup_rotation r on r.volunteer_id = v.id
+      where v.status = 'active'
+        and v.merged_into is null
+        and v.phone_hash is not null
+        and v.availability in (${list(availabilitiesFor(rules.hoursUntilReport))})
+        and v.birth_year <= ${int(oldest)}
+        and v.consent_version in (${list([...rules.consentVersions])})
+        and not exists (select 1 from opt_outs o where o.phone_hash = v.phone_hash)
+        and not exists (select 1 from callup_recipients cr where cr.volunteer_id = v.id and cr.callup_id = ${c.id})
+        and not exists (
+          select 1 from callup_recipients cy join callups c2 on c2.id = cy.callup_id
+          where cy.volunteer_id = v.id and cy.state = 'yes' and c2.status in (${list(LIVE)})
+            and c2.id <> ${c.id} and c2.report_at > ${from} and c2.report_at < ${to}
+        )
+        ${skill}
+        ${notExcluded}
+    )
+    select v.id, v.status, v.merged_into, v.consent_version, v.birth_year, v.birth_precision, v.birth_date_enc, v.area,
+      v.availability, v.phone_enc, v.phone_hash, v.languages, v.consent_language, r.last_asked_at, r.last_served_at, ranked.turn
+    from ranked
+    join volunteers v on v.id = ranked.id
+    left join callup_rotation r on r.volunteer_id = ranked.id
+    order by ranked.turn, ranked.pos
+    limit ${int(limit)}
+  `.execute(db);
+  return result.rows.map((r) => ({ ...r, turn: Number(r.turn), birth_year: r.birth_year === null ? null : Number(r.birth_year) }));
+}

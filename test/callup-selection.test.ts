@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AppContext } from '../src/app/app-context.ts';
+import { nextCandidates } from '../src/services/callups/callup-candidates.ts';
+import { createCallupDeps, type CallupDeps } from '../src/services/callups/callup-deps.ts';
+import { candidatesFor, createCallup, loadCallup, startCallup, type Callup } from '../src/services/callups/callups.ts';
+import { phoneIndex } from '../src/store/volunteer-rows.ts';
+import { describeEachDatabase, type TestDatabase } from './helpers/databases.ts';
+import { insertPopulation, person, type Person } from './helpers/population.ts';
+
+/**
+ * The database's choice of whom to ask next (nextCandidates: filters, window-function order, LIMIT)
+ * must be exactly the pure rules' choice over the whole candidate set (candidatesFor: eligibility
+ * and rotation in callups/selection.ts), on a population made to hit every rule and every tie.
+ */
+
+const NOW = new Date('2026-11-23T08:00:00.000Z');
+
+/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describeEachDatabase('call-up selection in the database', (factory) => {
+  let testDb: TestDatabase;
+  let ctx: AppContext;
+  let deps: CallupDeps;
+
+  beforeAll(async () => {
+    testDb = await factory();
+    ctx = await testDb.open({ clock: () => NOW });
+    deps = createCallupDeps(ctx);
+  });
+  afterAll(async () => testDb.cleanup());
+
+  it('asks exactly whom the pure rules would ask, in the same order, for every wave size', async () => {
+    const rnd = random(20261123);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const homes = [...ctx.drive.descendantsOf('NE006'), ...ctx.drive.descendantsOf('NE003'), ...ctx.drive.descendantsOf('NE008').slice(0, 3)].filter((p) => ctx.drive.children(p).length === 0);
+    const people: Person[] = [];
+    for (let i = 0; i < 1200; i++) {
+      const kind = rnd();
+      // Born in 2008 with a known day: 18 or not on the report day (2026-11-26) depending on the day.
+      const borderline = kind < 0.15;
+      people.push(
+        person({
+          area: pick(homes),
+          roles: rnd() < 0.7 ? ['medical'] : pick([['transport'], ['medical', 'transport'], ['defense']]),
+          skills: rnd() < 0.5 ? ['nurse'] : [],
+          availability: pick(['immediate', 'within_week', 'later'] as const),
+          birthYear: borderline ? 2008 : pick([1970, 1985, 2000, 2007, 2009, 2010]),
+          birthDate: borderline ? `2008-${pick(['01', '06', '11', '12'])}-${pick(['01', '25', '26', '27', '30'])}` : null,
+        }),
+      );
+    }
+    await insertPopulation(ctx, people);
+    // Not active, not consented (an old consent text), opted out.
+    await ctx.database.write(async (trx) => {
+      await trx.updateTable('volunteers').set({ status: 'withdrawn' }).where('id', 'in', people.filter((_, i) => i % 17 === 0).map((p) => p.id)).execute();
+      await trx.updateTable('volunteers').set({ consent_version: 'old' }).where('id', 'in', people.filter((_, i) => i % 19 === 0).map((p) => p.id)).execute();
+      await trx
+        .insertInto('opt_outs')
+        .values(people.filter((_, i) => i % 23 === 0).map((p) => ({ phone_hash: phoneIndex(ctx.cipher, p.phone), keyword: 'STOP', at: NOW.toISOString() })))
+        .execute();
+      // Rotation history with many ties: a few distinct times, some asked but never served.
+      const times = ['2026-01-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z'];
+      await trx
+        .insertInto('callup_rotation')
+        .values(people.filter(() => rnd() < 0.5).map((p) => ({ volunteer_id: p.id, last_asked_at: pick(times), last_served_at: rnd() < 0.5 ? null : pick(times) })))
+        .execute();
+    });
+
+    // Another call-up on the same dates, whose confirmed people may not be asked.
+    const other = await createCallup(deps, 'staff:coord', {
+      title: 'Autre appel',
+      needs: [{ role: 'medical', count: 30 }],
+      areas: ['NE006'],
+      reportPlace: 'Hopital',
+      reportAt: '2026-11-26T10:00:00Z',
+      answerBy: '2026-11-25T17:00:00Z',
+    });
+    await startCallup(deps, 'staff:coord', other.id);
+    await ctx.database.write((trx) => trx.updateTable('callup_recipients').set({ state: 'yes' }).where('callup_id', '=', other.id).execute());
+
+    const callup = await createCallup(deps, 'staff:coord', {
+      title: 'Appel national',
+      needs: [{ role: 'medical', skill: 'nurse', count: 20 }, { role: 'transport', count: 10 }],
+      areas: ['NE003', 'NE006', 'NE008001'],
+      reportPlace: 'Chef-lieu',
+      reportAt: '2026-11-26T07:00:00Z',
+      answerBy: '2026-11-25T17:00:00Z',
+    });
+    const draft = (await loadCallup(ctx.database.db, callup.id)) as Callup;
+
+    const compare = async (c: Callup) => {
+      for (const need of c.needs) {
+        const reference = (await candidatesFor(deps, ctx.database.db, c, need, NOW, new Set())).map((o) => o.candidate.id);
+        expect(reference.length).toBeGreaterThan(20);
+        for (const n of [1, 7, 30, reference.length - 1, reference.length + 5]) {
+          const chosen = (await nextCandidates(deps, ctx.database.db, c, need, NOW, n)).map((o) => o.candidate.id);
+          expect(chosen).toEqual(reference.slice(0, n));
+        }
+      }
+    };
+    await compare(draft);
+
+    // After the first wave: those asked are left out, the rest keep their order.
+    await startCallup(deps, 'staff:coord', callup.id);
+    const asked = await ctx.database.db.selectFrom('callup_recipients').select(['volunteer_id', 'need_id']).where('callup_id', '=', callup.id).execute();
+    expect(asked.length).toBe(30 + 15);
+    await compare((await loadCallup(ctx.database.db, callup.id)) as Callup);
+
+    // Nobody asked is under age, opted out, withdrawn or confirmed elsewhere.
+    const askedIds = new Set(asked.map((a) => a.volunteer_id));
+    const confirmedElsewhere = new Set((await ctx.database.db.selectFrom('callup_recipients').select('volunteer_id').where('callup_id', '=', other.id).execute()).map((r) => r.volunteer_id));
+    for (const [i, p] of people.entries()) {
+      if (!askedIds.has(p.id)) continue;
+      expect(i % 17 === 0 || i % 19 === 0 || i % 23 === 0).toBe(false);
+      expect(confirmedElsewhere.has(p.id)).toBe(false);
+      expect(p.birthYear <= 2007 || (p.birthDate !== null && p.birthDate <= '2008-11-26')).toBe(true);
+    }
+  });
+});
