@@ -2,7 +2,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import type { MusterSchema } from './schema.ts';
 import { statementChunks } from './statement-chunks.ts';
 
-type TableName = keyof MusterSchema & string;
+type TableName = keyof MusterSchema;
 type Row<T extends TableName> = MusterSchema[T];
 
 export interface PrecompiledInsertOptions {
