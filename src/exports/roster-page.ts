@@ -81,7 +81,7 @@ export function renderPage(decrypt: Decrypt, spec: PageSpec, rows: ReadonlyArray
   const index = (c: RosterColumn): number => at.get(c) ?? -1;
   const text = (row: readonly unknown[], c: RosterColumn): string => {
     const v = row[index(c)];
-    return v === null || v === undefined ? '' : String(v);
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '';
   };
   const idAt = index('id');
   const areaAt = index('area');
