@@ -25,6 +25,36 @@ export function inlineRenderer(keyring: Keyring, spec: PageSpec): RenderPool {
 }
 
 /**
+ * Inline for the first pages; once a roster proves large (a full page, so more to come), worker threads
+ * start, and take the pages sent after they are ready. Starting them costs about a second (they load
+ * the TypeScript sources): a small export never pays it. Pages still come back in order.
+ */
+export function adaptiveRenderer(keyring: Keyring, spec: PageSpec, pageSize: number, size?: number): RenderPool {
+  const inline = inlineRenderer(keyring, spec);
+  let pool: RenderPool | null = null;
+  let starting: Promise<RenderPool> | null = null;
+  let failed: Error | null = null;
+  return {
+    render(rows) {
+      if (failed) return Promise.reject(failed);
+      if (pool) return pool.render(rows);
+      if (!starting && rows.length >= pageSize) {
+        starting = startRenderPool(keyring, spec, size);
+        starting.then(
+          (started) => (pool = started),
+          (error: unknown) => (failed = error instanceof Error ? error : new Error(String(error))),
+        );
+      }
+      return inline.render(rows);
+    },
+    async close() {
+      const started = await starting?.catch(() => null);
+      await started?.close();
+    },
+  };
+}
+
+/**
  * Loads the worker's TypeScript through tsx (as the `muster` command does), then the worker module.
  */
 const BOOTSTRAP = `

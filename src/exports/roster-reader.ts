@@ -13,7 +13,8 @@ export interface RosterFilter {
   availability?: VolunteersTable['availability'] | undefined;
 }
 
-const PAGE = 2000;
+/** Rows per page read. */
+export const ROSTER_PAGE = 2000;
 
 /**
  * The volunteers matching `filter` as raw rows (one array per person, values in the order of
@@ -28,7 +29,7 @@ export async function* readRosterRows(
   columns: readonly RosterColumn[],
   options: { byArea?: boolean; pageSize?: number } = {},
 ): AsyncGenerator<unknown[][]> {
-  const pageSize = options.pageSize ?? PAGE;
+  const pageSize = options.pageSize ?? ROSTER_PAGE;
   const db = connection.db;
   const byArea = options.byArea ?? false;
   const first = pageQuery(db, connection.dialect, filter, columns, byArea, null, pageSize);

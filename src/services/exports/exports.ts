@@ -10,8 +10,8 @@ import type { FieldError } from '../../domain/field-error.ts';
 import { AVAILABILITIES } from '../../domain/registration-input.ts';
 import { openFileSink } from '../../exports/encrypted-file.ts';
 import { openRosterConnection } from '../../exports/roster-connection.ts';
-import { readRosterRows, type RosterFilter } from '../../exports/roster-reader.ts';
-import { inlineRenderer, startRenderPool } from '../../exports/render-pool.ts';
+import { readRosterRows, ROSTER_PAGE, type RosterFilter } from '../../exports/roster-reader.ts';
+import { adaptiveRenderer, inlineRenderer } from '../../exports/render-pool.ts';
 import { rosterColumns, type PageSpec, type RenderedPage } from '../../exports/roster-page.ts';
 import { tableWriter, type TableFormat } from '../../exports/table-writers.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
@@ -323,7 +323,7 @@ async function writeRosterFile(
     output: row.format === 'csv' ? 'csv' : 'cells',
   };
   // Decryption is most of an export's cost: worker threads do it (and the layout) beside the reads.
-  const renderer = personalFields(fields).length > 0 ? await startRenderPool(deps.keyring, spec) : inlineRenderer(deps.keyring, spec);
+  const renderer = personalFields(fields).length > 0 ? adaptiveRenderer(deps.keyring, spec, ROSTER_PAGE) : inlineRenderer(deps.keyring, spec);
   const connection = await openRosterConnection(deps.database);
   try {
     count = await writeRows();
@@ -341,7 +341,7 @@ async function writeRosterFile(
   /** The rendered pages of a roster, in order, with a few pages rendering ahead while the file is written. */
   async function* pages(of: RosterFilter, byArea = false): AsyncGenerator<RenderedPage> {
     const ahead: Array<Promise<RenderedPage>> = [];
-    for await (const rows of readRosterRows(connection, of, spec.columns, { byArea })) {
+    for await (const rows of readRosterRows(connection, of, spec.columns, { byArea, pageSize: ROSTER_PAGE })) {
       const rendered = renderer.render(rows);
       // Awaited below, in order; this only keeps a failure of a later page from going unnoticed meanwhile.
       rendered.catch(() => undefined);
