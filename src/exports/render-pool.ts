@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Keyring } from '../crypto/keyring.ts';
 import { fieldDecrypter } from '../crypto/field-cipher.ts';
-import { renderPage, type PageSpec, type RenderedPage } from './roster-page.ts';
+import { PACKED_ROW, renderPage, type PageSpec, type RenderedPage } from './roster-page.ts';
 
 /**
  * Turns pages of raw roster rows into export output (see roster-page.ts). For large exports the work
@@ -11,7 +11,7 @@ import { renderPage, type PageSpec, type RenderedPage } from './roster-page.ts';
  * encrypts the file. Pages come back in the order they were sent.
  */
 export interface RenderPool {
-  render(rows: unknown[][]): Promise<RenderedPage>;
+  render(rows: unknown[][] | string): Promise<RenderedPage>;
   close(): Promise<void>;
 }
 
@@ -38,7 +38,7 @@ export function adaptiveRenderer(keyring: Keyring, spec: PageSpec, pageSize: num
     render(rows) {
       if (failed) return Promise.reject(failed);
       if (pool) return pool.render(rows);
-      if (!starting && rows.length >= pageSize) {
+      if (!starting && rowCount(rows) >= pageSize) {
         starting = startRenderPool(keyring, spec, size);
         starting.then(
           (started) => (pool = started),
@@ -89,7 +89,7 @@ export async function startRenderPool(keyring: Keyring, spec: PageSpec, size = M
           const worker = new Worker(BOOTSTRAP, {
             eval: true,
             workerData: { loader, entry, setup: { keys, spec } },
-            resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
+            resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
           });
           worker.on('message', (reply: Reply) => {
             if (reply.ready) return resolve(worker);
@@ -124,4 +124,11 @@ export async function startRenderPool(keyring: Keyring, spec: PageSpec, size = M
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
+}
+
+function rowCount(page: unknown[][] | string): number {
+  if (typeof page !== 'string') return page.length;
+  let rows = 1;
+  for (let at = page.indexOf(PACKED_ROW); at >= 0; at = page.indexOf(PACKED_ROW, at + 1)) rows += 1;
+  return rows;
 }

@@ -14,7 +14,7 @@ interface Setup {
 const setup = (workerData as { setup: Setup }).setup;
 const decrypt = fieldDecrypter(new Map(setup.keys.map(([id, key]) => [id, Buffer.from(key)])));
 
-parentPort?.on('message', ({ id, rows }: { id: number; rows: unknown[][] }) => {
+parentPort?.on('message', ({ id, rows }: { id: number; rows: unknown[][] | string }) => {
   try {
     parentPort?.postMessage({ id, page: renderPage(decrypt, setup.spec, rows) });
   } catch (error) {

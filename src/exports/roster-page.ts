@@ -63,6 +63,20 @@ export type RenderedPage = { rows: number; csv: string } | { rows: number; cells
 
 export type Decrypt = (sealed: string, context: string) => string;
 
+/** Separators of a packed page (see roster-reader.ts): ASCII unit and record separators. */
+export const PACKED_VALUE = '\u001f';
+export const PACKED_ROW = '\u001e';
+
+/** The rows of a page, from raw rows or a packed page (where every value is text, null empty). */
+function unpack(page: ReadonlyArray<readonly unknown[]> | string, width: number): ReadonlyArray<readonly unknown[]> {
+  if (typeof page !== 'string') return page;
+  return page.split(PACKED_ROW).map((line) => {
+    const values = line.split(PACKED_VALUE);
+    if (values.length !== width) throw new Error('a packed roster row has the wrong number of values');
+    return values;
+  });
+}
+
 const SEALED: Partial<Record<ExportField, { column: RosterColumn; context: string }>> = {
   givenName: { column: 'given_name_enc', context: 'given_name' },
   familyName: { column: 'family_name_enc', context: 'family_name' },
@@ -76,7 +90,8 @@ const SEALED: Partial<Record<ExportField, { column: RosterColumn; context: strin
  * ciphertext moved elsewhere fails) and lays the rows out in the export's columns (see
  * exportColumns), as CSV text or as cells.
  */
-export function renderPage(decrypt: Decrypt, spec: PageSpec, rows: ReadonlyArray<readonly unknown[]>): RenderedPage {
+export function renderPage(decrypt: Decrypt, spec: PageSpec, page: ReadonlyArray<readonly unknown[]> | string): RenderedPage {
+  const rows = unpack(page, spec.columns.length);
   const at = new Map(spec.columns.map((c, i) => [c, i]));
   const index = (c: RosterColumn): number => at.get(c) ?? -1;
   const text = (row: readonly unknown[], c: RosterColumn): string => {
@@ -92,7 +107,7 @@ export function renderPage(decrypt: Decrypt, spec: PageSpec, rows: ReadonlyArray
       const sealed = SEALED[field];
       if (sealed) {
         const value = row[index(sealed.column)];
-        let plain = typeof value === 'string' ? decrypt(value, `volunteers.${sealed.context}:${id}`) : '';
+        let plain = typeof value === 'string' && value !== '' ? decrypt(value, `volunteers.${sealed.context}:${id}`) : '';
         // A birth known by its year only has no date: the year stands for it.
         if (field === 'birthDate' && plain === '') plain = text(row, 'birth_year');
         cells.push(plain);

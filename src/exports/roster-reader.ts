@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { MusterSchema, VolunteersTable } from '../store/schema.ts';
 import type { RosterConnection } from './roster-connection.ts';
-import type { RosterColumn } from './roster-page.ts';
+import { PACKED_ROW, PACKED_VALUE, type RosterColumn } from './roster-page.ts';
 
 /** Which volunteers an export holds: already narrowed to the requester's scope. */
 export interface RosterFilter {
@@ -28,28 +28,36 @@ export async function* readRosterRows(
   filter: RosterFilter,
   columns: readonly RosterColumn[],
   options: { byArea?: boolean; pageSize?: number } = {},
-): AsyncGenerator<unknown[][]> {
+): AsyncGenerator<unknown[][] | string> {
   const pageSize = options.pageSize ?? ROSTER_PAGE;
   const db = connection.db;
   const byArea = options.byArea ?? false;
-  const first = pageQuery(db, connection.dialect, filter, columns, byArea, null, pageSize);
-  const next = pageQuery(db, connection.dialect, filter, columns, byArea, { area: '', id: '' }, pageSize);
-  // The keyset values are the last two parameters of `next`.
-  const areaAt = columns.indexOf('area');
+  // SQLite: each page comes back as one packed string (see pageQuery): no JavaScript object per row
+  // or per value on the main thread, and one copy to hand to a worker.
+  const packed = connection.raw !== undefined;
+  const first = pageQuery(db, connection.dialect, filter, columns, byArea, null, pageSize, packed);
+  const next = pageQuery(db, connection.dialect, filter, columns, byArea, { area: '', id: '' }, pageSize, packed);
+  const prepared = connection.raw ? { first: connection.raw.prepare(first.sql), next: connection.raw.prepare(next.sql) } : null;
+  // Every roster row starts with the id and the area.
   const idAt = columns.indexOf('id');
+  const areaAt = columns.indexOf('area');
   let after: { area: string; id: string } | null = null;
-  const raw = connection.raw;
-  const prepared = raw ? { first: raw.prepare(first.sql).raw(true), next: raw.prepare(next.sql).raw(true) } : null;
   for (;;) {
-    const query = after ? next : first;
-    const parameters = after ? [...next.parameters.slice(0, next.parameters.length - keysetCount(byArea)), ...keysetValues(byArea, after)] : [...first.parameters];
-    let rows: unknown[][];
+    const last: { area: string; id: string } | null = after;
+    const query: CompiledQuery = last ? next : first;
+    // The keyset values are the last parameters of `next`.
+    const parameters: unknown[] = last ? [...next.parameters.slice(0, next.parameters.length - keysetCount(byArea)), ...keysetValues(byArea, last)] : [...first.parameters];
     if (prepared) {
-      rows = (after ? prepared.next : prepared.first).all(...parameters) as unknown[][];
-    } else {
-      const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(query.sql, parameters));
-      rows = result.rows.map((row) => columns.map((c) => row[c] ?? null));
+      const page = (last ? prepared.next : prepared.first).get(...parameters) as { n: number; page: string | null };
+      if (page.n === 0 || page.page === null) return;
+      yield page.page;
+      if (page.n < pageSize) return;
+      const tail = page.page.slice(page.page.lastIndexOf(PACKED_ROW) + 1).split(PACKED_VALUE);
+      after = { id: tail[idAt] ?? '', area: tail[areaAt] ?? '' };
+      continue;
     }
+    const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(query.sql, parameters));
+    const rows: unknown[][] = result.rows.map((row) => columns.map((c) => row[c] ?? null));
     if (rows.length > 0) yield rows;
     const tail = rows[rows.length - 1];
     if (!tail || rows.length < pageSize) return;
@@ -68,6 +76,12 @@ function keysetValues(byArea: boolean, after: { area: string; id: string }): str
 /**
  * One page's statement. The keyset condition comes last, so its values are the last parameters, and
  * the page size is written into the text (not a parameter) to keep them there.
+ *
+ * `packed` (SQLite): the page comes back as one row, its count and its rows as one string, values
+ * joined by PACKED_VALUE and rows by PACKED_ROW, in the page's order (null as empty): no JavaScript
+ * object per row or per value on the main thread, and one copy to hand to a worker. Only codes,
+ * ciphertexts (base64url), numbers and dates are packed, none of which holds these control
+ * characters; the renderer checks each row's count of values.
  */
 function pageQuery(
   db: Kysely<MusterSchema>,
@@ -77,6 +91,7 @@ function pageQuery(
   byArea: boolean,
   after: { area: string; id: string } | null,
   pageSize: number,
+  packed = false,
 ): CompiledQuery {
   // Sorted by code point on both databases, as JavaScript sorts.
   const joined = (table: 'volunteer_roles' | 'volunteer_skills', column: 'role' | 'skill') =>
@@ -88,8 +103,15 @@ function pageQuery(
     if (c === 'skills') return joined('volunteer_skills', 'skill').as('skills');
     return sql.ref(`v.${c}`).as(c);
   });
+  const line = sql.join(
+    columns.map((c) => {
+      const value = c === 'roles' ? joined('volunteer_roles', 'role') : c === 'skills' ? joined('volunteer_skills', 'skill') : sql.ref(`v.${c}`);
+      return sql`coalesce(cast(${value} as text), '')`;
+    }),
+    sql.raw(` || char(${PACKED_VALUE.charCodeAt(0)}) || `),
+  );
   // Merged registrations live on in the record they were merged into.
-  let query = db.selectFrom('volunteers as v').select(selections).where('v.merged_into', 'is', null);
+  let query = db.selectFrom('volunteers as v').where('v.merged_into', 'is', null);
   if (filter.areas) query = query.where('v.area', 'in', filter.areas.length > 0 ? filter.areas : ['']);
   if (filter.status) query = query.where('v.status', '=', filter.status);
   if (filter.availability) query = query.where('v.availability', '=', filter.availability);
@@ -102,5 +124,11 @@ function pageQuery(
       : query.where('v.id', '>', after.id);
   }
   query = byArea ? query.orderBy('v.area').orderBy('v.id') : query.orderBy('v.id');
-  return query.limit(sql.lit(pageSize)).compile();
+  const limited = query.limit(sql.lit(pageSize));
+  if (!packed) return limited.select(selections).compile();
+  const order = byArea ? sql.raw('p.k_area, p.k_id') : sql.raw('p.k_id');
+  return db
+    .selectFrom(limited.select([sql<string>`${line}`.as('line'), 'v.area as k_area', 'v.id as k_id']).as('p'))
+    .select([sql<number>`count(*)`.as('n'), sql<string | null>`group_concat(p.line, char(${sql.lit(PACKED_ROW.charCodeAt(0))}) order by ${order})`.as('page')])
+    .compile();
 }
