@@ -14,7 +14,7 @@ export interface RosterFilter {
 }
 
 /** Rows per page read. */
-export const ROSTER_PAGE = 2000;
+export const ROSTER_PAGE = 500;
 
 /**
  * The volunteers matching `filter` as raw rows (one array per person, values in the order of

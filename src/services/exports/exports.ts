@@ -395,7 +395,7 @@ async function writeRosterFile(
 }
 
 /** Pages rendered ahead of the one being written: enough to keep every worker busy, few enough to stay small. */
-const RENDER_AHEAD = 4;
+const RENDER_AHEAD = 3;
 
 /**
  * The file of a ready export, for its requester, with a fresh sign-in, before it expires. Every
