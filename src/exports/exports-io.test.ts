@@ -26,7 +26,7 @@ describe('the export render workers', () => {
     const current = createFieldCipher(keyring);
     const previous = createFieldCipher(old);
     const rows = [
-      ['v1', 'NE001', 'AB12-CD34', seal(current, 'given_name', 'v1', 'Aïchatou'), seal(previous, 'family_name', 'v1', 'Ɗan Kano'), null, 1990, seal(current, 'phone', 'v1', '+22790123456'), 'medical, other', '["fr","ha"]', '1', 'fr'],
+      ['v1', 'NE001', 'AB12-CD34', seal(current, 'given_name', 'v1', 'Aïchatou'), seal(previous, 'family_name', 'v1', 'Ɗan Kano'), null, 1990, seal(current, 'phone', 'v1', '+22790123456'), 'other,medical', '["fr","ha"]', '1', 'fr'],
       ['v2', 'NE999', 'EF56-GH78', seal(current, 'given_name', 'v2', 'Moussa, "Mou"'), seal(current, 'family_name', 'v2', 'Issa'), seal(current, 'birth_date', 'v2', '1988-08-08'), 1988, seal(current, 'phone', 'v2', '+22791000000'), null, '[]', '1', 'ha'],
     ];
     const expected =

@@ -89,7 +89,7 @@ export async function startRenderPool(keyring: Keyring, spec: PageSpec, size = M
           const worker = new Worker(BOOTSTRAP, {
             eval: true,
             workerData: { loader, entry, setup: { keys, spec } },
-            resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
+            resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
           });
           worker.on('message', (reply: Reply) => {
             if (reply.ready) return resolve(worker);

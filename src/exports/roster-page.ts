@@ -3,8 +3,9 @@ import { csvLine } from './csv.ts';
 
 /**
  * The columns an export reads from the registry, in the order of the raw rows (arrays) the roster
- * reader yields: `roles` and `skills` are the volunteer's roles and skills, sorted and joined by ", "
- * in SQL. Personal fields stay encrypted until `renderPage`, in a worker thread for large exports.
+ * reader yields: `roles` and `skills` are the volunteer's role and skill ids joined by "," in SQL, in
+ * no order (sorted here). Personal fields stay encrypted until `renderPage`, in a worker thread for
+ * large exports.
  */
 export type RosterColumn =
   | 'id'
@@ -60,6 +61,11 @@ export interface PageSpec {
 }
 
 export type RenderedPage = { rows: number; csv: string } | { rows: number; cells: string[][]; areas: string[] };
+
+/** Role or skill ids joined by "," in SQL, in any order: sorted (by code point) and joined by ", ". */
+function sortedList(joined: string): string {
+  return joined === '' ? '' : joined.split(',').sort().join(', ');
+}
 
 export type Decrypt = (sealed: string, context: string) => string;
 
@@ -130,10 +136,10 @@ export function renderPage(decrypt: Decrypt, spec: PageSpec, page: ReadonlyArray
           cells.push(text(row, 'site'));
           break;
         case 'roles':
-          cells.push(text(row, 'roles'));
+          cells.push(sortedList(text(row, 'roles')));
           break;
         case 'skills':
-          cells.push(text(row, 'skills'));
+          cells.push(sortedList(text(row, 'skills')));
           break;
         case 'languages': {
           const json = text(row, 'languages');
