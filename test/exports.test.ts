@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { inlineRenderer } from '../src/exports/render-pool.ts';
+import { openRosterConnection } from '../src/exports/roster-connection.ts';
+import { rosterColumns, type PageSpec } from '../src/exports/roster-page.ts';
+import { readRosterRows } from '../src/exports/roster-reader.ts';
 import type { AppContext } from '../src/app/app-context.ts';
 import { sealAllPendingAudit } from '../src/audit/audit-sealer.ts';
 import { decryptAge } from '../src/exports/encrypted-file.ts';
@@ -91,6 +95,33 @@ describeEachDatabase('exports: purpose, second approval, fresh sign-in, encrypti
       headers: who.headers,
       payload: { purpose: 'call_up', justification: 'Call-up of medical volunteers in Niamey', recipient: 'Direction de la protection civile', recipientKey, ...body },
     });
+
+  it('reads the same roster whatever the page size, in id or area order, packed (SQLite) or not, and renders it the same', async () => {
+    const fields = ['reference', 'givenName', 'familyName', 'birthDate', 'phone', 'area', 'roles', 'skills', 'languages', 'consent'] as const;
+    const spec: PageSpec = { fields, columns: rosterColumns(fields), areaNames: {}, output: 'csv' };
+    const render = inlineRenderer(ctx.keyring, spec);
+    const connection = await openRosterConnection(ctx.database);
+    try {
+      for (const byArea of [false, true]) {
+        const read = async (pageSize: number) => {
+          let csv = '';
+          for await (const page of readRosterRows(connection, {}, spec.columns, { byArea, pageSize })) {
+            const rendered = await render.render(page);
+            if ('csv' in rendered) csv += rendered.csv;
+          }
+          return csv;
+        };
+        const whole = await read(1000);
+        expect(whole.split('\r\n').length - 1).toBe(people.length);
+        for (const body of people) expect(whole).toContain(String(body.givenName));
+        expect(whole).toContain('"medical, transport",driver');
+        expect(await read(1)).toBe(whole);
+        expect(await read(2)).toBe(whole);
+      }
+    } finally {
+      await connection.close();
+    }
+  });
 
   it('needs a purpose that allows each field, a valid recipient key, and the export permission', async () => {
     const tooMuch = await ask(requester, { fields: ['givenName', 'phone', 'nationalId'] });

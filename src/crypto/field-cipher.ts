@@ -32,22 +32,30 @@ export function createFieldCipher(keyring: Keyring): FieldCipher {
       const body = Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
       return `${keyring.currentKeyId}.${body.toString('base64url')}`;
     },
-    decrypt(sealed, context) {
-      const dot = sealed.indexOf('.');
-      const key = dot > 0 ? keyring.dataKeys.get(sealed.slice(0, dot)) : undefined;
-      if (!key) throw new Error(`no key to decrypt ${context} (key id ${sealed.slice(0, Math.max(dot, 0))})`);
-      const body = Buffer.from(sealed.slice(dot + 1), 'base64url');
-      if (body.length < IV_BYTES + TAG_BYTES) throw new Error(`corrupt ciphertext for ${context}`);
-      const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, IV_BYTES));
-      decipher.setAAD(Buffer.from(context, 'utf8'));
-      decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
-    },
+    decrypt: fieldDecrypter(keyring.dataKeys),
     blindIndex(kind, value) {
       return createHmac('sha256', keyring.indexKey).update(`${kind}\u0000${value}`).digest('base64url').slice(0, 32);
     },
     fingerprint(text) {
       return createHmac('sha256', keyring.indexKey).update(`fingerprint\u0000${text}`).digest('base64url');
     },
+  };
+}
+
+/**
+ * Decryption alone, from the data keys alone: what a worker thread that reads exported fields needs
+ * (it never holds the index key).
+ */
+export function fieldDecrypter(dataKeys: ReadonlyMap<string, Buffer>): (sealed: string, context: string) => string {
+  return (sealed, context) => {
+    const dot = sealed.indexOf('.');
+    const key = dot > 0 ? dataKeys.get(sealed.slice(0, dot)) : undefined;
+    if (!key) throw new Error(`no key to decrypt ${context} (key id ${sealed.slice(0, Math.max(dot, 0))})`);
+    const body = Buffer.from(sealed.slice(dot + 1), 'base64url');
+    if (body.length < IV_BYTES + TAG_BYTES) throw new Error(`corrupt ciphertext for ${context}`);
+    const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, IV_BYTES));
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
+    return Buffer.concat([decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
   };
 }

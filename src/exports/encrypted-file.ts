@@ -16,7 +16,7 @@ export interface FileSink {
  * given: only the holder of the matching identity can read it. Created readable by its owner only.
  */
 export async function openFileSink(path: string, recipient: string | null): Promise<FileSink> {
-  const plain = new PassThrough({ highWaterMark: 1 << 20 });
+  const plain = new PassThrough({ highWaterMark: 256 << 10 });
   const hash = createHash('sha256');
   let bytes = 0;
   const measure = new Transform({

@@ -11,6 +11,8 @@ export interface TableWriter {
   /** Starts a titled section (PDF: a heading, on a new page after the first; CSV/XLSX: nothing). */
   section(title: string): Promise<void>;
   rows(rows: ReadonlyArray<readonly string[]>): Promise<void>;
+  /** CSV lines already laid out (see roster-page.ts); only the CSV writer takes them. */
+  csv(text: string): Promise<void>;
   /** Ends the document and waits until every byte is handed to the stream. */
   end(): Promise<void>;
 }
@@ -42,14 +44,19 @@ async function write(out: Writable, chunk: string): Promise<void> {
 
 function csvWriter(out: Writable, options: TableOptions): TableWriter {
   let started = false;
+  const lines = async (text: string) => {
+    const chunk = started ? text : '\uFEFF' + csvLine(options.headers) + text;
+    started = true;
+    await write(out, chunk);
+  };
   return {
     section: () => Promise.resolve(),
     async rows(rows) {
-      let chunk = started ? '' : '\uFEFF' + csvLine(options.headers);
-      started = true;
+      let chunk = '';
       for (const row of rows) chunk += csvLine(row);
-      await write(out, chunk);
+      await lines(chunk);
     },
+    csv: lines,
     async end() {
       if (!started) await write(out, '\uFEFF' + csvLine(options.headers));
       out.end();
@@ -71,6 +78,7 @@ function xlsxWriter(ExcelJS: typeof import('exceljs'), out: Writable, options: T
       for (const row of rows) sheet.addRow([...row]).commit();
       if (out.writableNeedDrain) await once(out, 'drain');
     },
+    csv: () => Promise.reject(new Error('CSV lines go to a CSV file only')),
     async end() {
       sheet.commit();
       await workbook.commit();
@@ -184,6 +192,7 @@ function pdfWriter(PDFDocument: typeof import('pdfkit'), out: Writable, options:
         else await new Promise((resolve) => setImmediate(resolve));
       }
     },
+    csv: () => Promise.reject(new Error('CSV lines go to a CSV file only')),
     async end() {
       if (!headerShown) headerRow();
       footer();

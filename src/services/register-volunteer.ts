@@ -6,7 +6,7 @@ import { validateRegistration, type ValidRegistration } from '../domain/validate
 import type { Database } from '../store/database.ts';
 import type { Transaction } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.ts';
-import { recordAudit } from '../store/audit-pending.ts';
+import { recordAuditMany, type AuditInput } from '../store/audit-pending.ts';
 import { currentDedupModel } from './dedup/dedup-model.ts';
 import { flagPossibleDuplicatesMany, isAwaitingReview, personRecordOf } from './dedup/flag-duplicates.ts';
 import { newReference, uuidv7 } from '../store/ids.ts';
@@ -129,11 +129,12 @@ export async function registerVolunteers(
     /** Created in this transaction, in order: their duplicate check runs once for all, below. */
     const created: Array<{ index: number; row: NewVolunteer }> = [];
     for (const { index, row } of pending) {
-      if (inserted.has(row.id) || (await resolveCollision(trx, index, row))) {
-        await recordCreation(trx, row);
-        created.push({ index, row });
-      }
+      if (inserted.has(row.id) || (await resolveCollision(trx, index, row))) created.push({ index, row });
     }
+    await recordAuditMany(
+      trx,
+      created.map(({ row }) => creationEntry(row)),
+    );
     if (created.length > 0) {
       if (!model) throw new Error('duplicate model not loaded');
       const records = created.map(({ row }) => personRecordOf({ ...row.registration, id: row.id }));
@@ -146,16 +147,16 @@ export async function registerVolunteers(
     return outcomes;
   });
 
-  async function recordCreation(trx: Transaction<MusterSchema>, row: NewVolunteer): Promise<void> {
+  function creationEntry(row: NewVolunteer): AuditInput {
     const registration = row.registration;
-    await recordAudit(trx, {
+    return {
       at,
       actor: source.actor ?? row.capturedBy,
       action: 'volunteer.create',
       details: { volunteerId: row.id, channel: source.channel, site: registration.site, area: registration.area, ...(source.auditDetails ?? {}) },
       ip: source.ip ?? null,
       deviceTime: registration.recordedAt,
-    });
+    };
   }
 
   /**

@@ -4,14 +4,48 @@ import type { Availability } from '../domain/registration-input.ts';
 import type { PersonRecord } from '../dedup/person-record.ts';
 import type { Volunteer, VolunteerStatus } from '../domain/volunteer.ts';
 import type { MusterSchema, VolunteersTable } from './schema.ts';
-import { statementChunks } from './statement-chunks.ts';
+import { precompiledInsert } from './precompiled-insert.ts';
 import { nationalIdIndex, openVolunteer, phoneIndex, sealField, sealVolunteer, type NewVolunteer } from './volunteer-rows.ts';
 
 type Executor = Kysely<MusterSchema>;
 
-/** Rows per multi-row insert: small enough to compile fast, repeated so the statement is reused. */
-const ROWS_PER_STATEMENT = 128;
+/** Rows per multi-row insert; the statements are compiled once (precompiled-insert.ts) and reused. */
+const ROWS_PER_STATEMENT = 256;
 const LINKS_PER_STATEMENT = 512;
+
+const VOLUNTEER_COLUMNS = [
+  'id',
+  'reference',
+  'client_id',
+  'request_hash',
+  'status',
+  'given_name_enc',
+  'family_name_enc',
+  'phone_enc',
+  'national_id_enc',
+  'birth_date_enc',
+  'phone_hash',
+  'national_id_hash',
+  'birth_year',
+  'birth_precision',
+  'sex',
+  'area',
+  'site',
+  'channel',
+  'languages',
+  'availability',
+  'consent_version',
+  'consent_language',
+  'consent_at',
+  'consent_captured_by',
+  'recorded_at',
+  'created_at',
+  'updated_at',
+  'withdrawn_at',
+] as const satisfies ReadonlyArray<keyof VolunteersTable>;
+const insertVolunteers = precompiledInsert('volunteers', VOLUNTEER_COLUMNS, { rowsPerStatement: ROWS_PER_STATEMENT, skipConflicts: true, returning: 'id' });
+const insertRoles = precompiledInsert('volunteer_roles', ['volunteer_id', 'role'], { rowsPerStatement: LINKS_PER_STATEMENT });
+const insertSkills = precompiledInsert('volunteer_skills', ['volunteer_id', 'skill'], { rowsPerStatement: LINKS_PER_STATEMENT });
 
 /** An existing registration that a new one collides with, and on what. */
 export interface ExistingRegistration {
@@ -94,17 +128,8 @@ export function createVolunteerStore(cipher: FieldCipher) {
   async function insertMany(db: Executor, volunteers: NewVolunteer[]): Promise<Set<string>> {
     if (volunteers.length === 0) return new Set();
     const rows = volunteers.map((v) => sealVolunteer(cipher, v));
-    const ids = new Set<string>();
     // Both databases limit the parameters of one statement (SQLite 32,766; PostgreSQL 65,535).
-    for (const chunk of statementChunks(rows, ROWS_PER_STATEMENT)) {
-      const inserted = await db
-        .insertInto('volunteers')
-        .values(chunk)
-        .onConflict((oc) => oc.doNothing())
-        .returning('id')
-        .execute();
-      for (const r of inserted) ids.add(r.id);
-    }
+    const ids = new Set((await insertVolunteers.run(db, rows)) as string[]);
     await insertLinks(
       db,
       volunteers.filter((v) => ids.has(v.id)),
@@ -115,8 +140,8 @@ export function createVolunteerStore(cipher: FieldCipher) {
   async function insertLinks(db: Executor, volunteers: NewVolunteer[]): Promise<void> {
     const roles = volunteers.flatMap((v) => v.registration.roles.map((role) => ({ volunteer_id: v.id, role })));
     const skills = volunteers.flatMap((v) => v.registration.skills.map((skill) => ({ volunteer_id: v.id, skill })));
-    for (const chunk of statementChunks(roles, LINKS_PER_STATEMENT)) await db.insertInto('volunteer_roles').values(chunk).execute();
-    for (const chunk of statementChunks(skills, LINKS_PER_STATEMENT)) await db.insertInto('volunteer_skills').values(chunk).execute();
+    await insertRoles.run(db, roles);
+    await insertSkills.run(db, skills);
   }
 
   async function hydrate(db: Executor, rows: VolunteersTable[]): Promise<Volunteer[]> {

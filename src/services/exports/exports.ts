@@ -6,12 +6,13 @@ import { z } from 'zod';
 import { visibleFields } from '../../access/policy.ts';
 import type { AppContext } from '../../app/app-context.ts';
 import { EXPORT_PURPOSE_IDS, exportColumns, exportFields, isAgeRecipient, personalFields, type ExportField, type ExportPurpose } from '../../domain/export-request.ts';
-import { createDecryptPool } from '../../exports/decrypt-pool.ts';
 import type { FieldError } from '../../domain/field-error.ts';
 import { AVAILABILITIES } from '../../domain/registration-input.ts';
 import { openFileSink } from '../../exports/encrypted-file.ts';
 import { openRosterConnection } from '../../exports/roster-connection.ts';
-import { readRoster, type RosterFilter } from '../../exports/roster-reader.ts';
+import { readRosterRows, ROSTER_PAGE, type RosterFilter } from '../../exports/roster-reader.ts';
+import { adaptiveRenderer, inlineRenderer } from '../../exports/render-pool.ts';
+import { rosterColumns, type PageSpec, type RenderedPage } from '../../exports/roster-page.ts';
 import { tableWriter, type TableFormat } from '../../exports/table-writers.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { uuidv7 } from '../../store/ids.ts';
@@ -315,34 +316,54 @@ async function writeRosterFile(
     headers: columns,
   });
   let count = 0;
-  const pool = personalFields(fields).length > 0 ? createDecryptPool(deps.keyring) : undefined;
+  const spec: PageSpec = {
+    fields,
+    columns: rosterColumns(fields),
+    areaNames: Object.fromEntries([...deps.drive.areas].map(([code, area]) => [code, area.name])),
+    output: row.format === 'csv' ? 'csv' : 'cells',
+  };
+  // Decryption is most of an export's cost: worker threads do it (and the layout) beside the reads.
+  const renderer = personalFields(fields).length > 0 ? adaptiveRenderer(deps.keyring, spec, ROSTER_PAGE) : inlineRenderer(deps.keyring, spec);
   const connection = await openRosterConnection(deps.database);
-  const db = connection.db;
   try {
     count = await writeRows();
   } catch (error) {
     sink.stream.destroy();
     throw error;
   } finally {
-    await pool?.close();
+    await renderer.close();
     await connection.close();
   }
   await writer.end();
   const { sha256 } = await sink.done;
   return { count, sha256 };
 
+  /** The rendered pages of a roster, in order, with a few pages rendering ahead while the file is written. */
+  async function* pages(of: RosterFilter, byArea = false): AsyncGenerator<RenderedPage> {
+    const ahead: Array<Promise<RenderedPage>> = [];
+    for await (const rows of readRosterRows(connection, of, spec.columns, { byArea, pageSize: ROSTER_PAGE })) {
+      const rendered = renderer.render(rows);
+      // Awaited below, in order; this only keeps a failure of a later page from going unnoticed meanwhile.
+      rendered.catch(() => undefined);
+      ahead.push(rendered);
+      if (ahead.length >= RENDER_AHEAD) yield await (ahead.shift() as Promise<RenderedPage>);
+    }
+    for (const rendered of ahead.splice(0)) yield await rendered;
+  }
+
   async function writeRows(): Promise<number> {
     let written = 0;
-    const emit = async (rows: Array<Record<string, string>>) => {
-      await writer.rows(rows.map((r) => columns.map((c) => r[c] ?? '')));
-      written += rows.length;
+    const emit = async (page: RenderedPage) => {
+      if ('csv' in page) await writer.csv(page.csv);
+      else await writer.rows(page.cells);
+      written += page.rows;
     };
     if (row.format === 'pdf' && row.group_by === 'role') {
       // One section per role (a person with two roles is in both sections).
       for (const role of deps.drive.config.roles) {
         if (filter.role && filter.role !== role.id) continue;
         let opened = false;
-        for await (const page of readRoster(db, deps.cipher, deps.drive, { ...filter, role: role.id }, fields, { pool })) {
+        for await (const page of pages({ ...filter, role: role.id })) {
           if (!opened) await writer.section(deps.drive.label(role.labels, deps.drive.config.defaultLanguage));
           opened = true;
           await emit(page);
@@ -350,27 +371,31 @@ async function writeRosterFile(
       }
     } else if (row.format === 'pdf' && row.group_by === 'area') {
       let current: string | null = null;
-      const withArea = fields.includes('area') ? fields : [...fields, 'area' as const];
-      for await (const page of readRoster(db, deps.cipher, deps.drive, filter, withArea, { byArea: true, pool })) {
-        let chunk: Array<Record<string, string>> = [];
-        for (const r of page) {
-          if (r.area !== current) {
-            if (chunk.length > 0) await emit(chunk);
+      for await (const page of pages(filter, true)) {
+        if (!('cells' in page)) throw new Error('a PDF export is laid out in cells');
+        let chunk: string[][] = [];
+        for (let i = 0; i < page.cells.length; i++) {
+          const area = page.areas[i] ?? '';
+          if (area !== current) {
+            if (chunk.length > 0) await emit({ rows: chunk.length, cells: chunk, areas: [] });
             chunk = [];
-            current = r.area ?? '';
-            const area = deps.drive.areas.get(current);
-            await writer.section(area ? `${area.name} (${area.pcode})` : current);
+            current = area;
+            const known = deps.drive.areas.get(current);
+            await writer.section(known ? `${known.name} (${known.pcode})` : current);
           }
-          chunk.push(r);
+          chunk.push(page.cells[i] ?? []);
         }
-        if (chunk.length > 0) await emit(chunk);
+        if (chunk.length > 0) await emit({ rows: chunk.length, cells: chunk, areas: [] });
       }
     } else {
-      for await (const page of readRoster(db, deps.cipher, deps.drive, filter, fields, { pool })) await emit(page);
+      for await (const page of pages(filter)) await emit(page);
     }
     return written;
   }
 }
+
+/** Pages rendered ahead of the one being written: enough to keep every worker busy, few enough to stay small. */
+const RENDER_AHEAD = 3;
 
 /**
  * The file of a ready export, for its requester, with a fresh sign-in, before it expires. Every

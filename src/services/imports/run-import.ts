@@ -7,7 +7,7 @@ import { normalizeMobilePhone } from '../../domain/phone.ts';
 import { hashFile, readHeaders, readTable, type TableFormat } from '../../imports/read-table.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { uuidv7 } from '../../store/ids.ts';
-import { statementChunks } from '../../store/statement-chunks.ts';
+import { precompiledInsert } from '../../store/precompiled-insert.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import type { ImportJobsTable, ImportRowOutcome, ImportRowsTable } from '../../store/schema-io.ts';
 import { callerActor, scopeOf, type Caller } from '../access-context.ts';
@@ -52,6 +52,8 @@ export type ImportResult =
   | { status: 'ran'; summary: ImportSummary };
 
 const DEFAULT_BATCH = 1000;
+
+const insertRows = precompiledInsert('import_rows', ['job_id', 'row_number', 'outcome', 'volunteer_id', 'errors'], { rowsPerStatement: 256, skipConflicts: true });
 
 /** Thrown inside a dry run's transaction to undo it, carrying what the run would have done. */
 class DryRunRollback extends Error {
@@ -177,9 +179,10 @@ export async function runImport(deps: RegisterDeps, caller: Caller, request: Imp
       });
     };
     const record = async (trx: Transaction<MusterSchema>) => {
-      for (const chunk of statementChunks(results, 256)) {
-        await trx.insertInto('import_rows').values(chunk.map((r) => ({ ...r, job_id: jobId }))).onConflict((oc) => oc.doNothing()).execute();
-      }
+      await insertRows.run(
+        trx,
+        results.map((r) => ({ ...r, job_id: jobId })),
+      );
       const count = (outcome: ImportRowOutcome) => results.filter((r) => r.outcome === outcome).length;
       const last = rows[rows.length - 1]?.row ?? rowsDone;
       await trx
