@@ -65,9 +65,9 @@ export class PairWeigher {
     const value = c.agreedValue;
     if (value === undefined || !lookup) return plain;
     let byLevel = this.agreed[field];
-    if (byLevel === undefined) this.agreed[field] = byLevel = new Map();
+    if (byLevel === undefined) this.agreed[field] = byLevel = new Map<string, Map<string, number>>();
     let byValue = byLevel.get(c.level);
-    if (byValue === undefined) byLevel.set(c.level, (byValue = new Map()));
+    if (byValue === undefined) byLevel.set(c.level, (byValue = new Map<string, number>()));
     let w = byValue.get(value);
     if (w === undefined) {
       w = this.adjusted(field, c.level, value, plain);
