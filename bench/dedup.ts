@@ -124,6 +124,8 @@ for (const [file, entityOf, hasPhone] of values['no-febrl'] ? [] : febrl) {
 interface ScaleRow extends Omit<Row, 'set' | 'ids'> {
   stages: Record<string, number>;
   rssMb: number;
+  /** CPU seconds of the process (every thread) during the run: less sensitive than wall time to a shared machine. */
+  cpuSeconds: number;
   /** With --bands: pairs, summed probability and true pairs per band of 0.1 from BAND_FLOOR. */
   bands?: Array<{ pairs: number; probability: number; true: number }>;
 }
@@ -141,6 +143,7 @@ for (const size of nigerSizes) {
   let stage = 'preparing';
   let stageStart = performance.now();
   const started = stageStart;
+  const cpuStart = process.cpuUsage();
   const result = await findDuplicatesInParallel(records, {
     ...options,
     onProgress: (step) => {
@@ -151,6 +154,7 @@ for (const size of nigerSizes) {
     },
   });
   const end = performance.now();
+  const cpu = process.cpuUsage(cpuStart);
   stages[stage] = (end - stageStart) / 1000;
   const rssMb = process.memoryUsage().rss / 1e6;
   const index = new Map(records.map((r, i) => [r.id, i]));
@@ -169,7 +173,7 @@ for (const size of nigerSizes) {
       console.log(`false match ${p.probability.toFixed(3)}: ${show(byId.get(p.a))}  /  ${show(byId.get(p.b))}  [${p.score.fields.map((f) => `${f.field}:${f.level}`).join(' ')}]`);
     }
   }
-  const row: ScaleRow = { records: size, truePairs: truth.length, candidates: result.candidatePairs, blockingRecall: seen / truth.length, precision: q.precision, recall: q.recall, f1: q.f1, stages, seconds: (end - started) / 1000, rssMb };
+  const row: ScaleRow = { records: size, truePairs: truth.length, candidates: result.candidatePairs, blockingRecall: seen / truth.length, precision: q.precision, recall: q.recall, f1: q.f1, stages, seconds: (end - started) / 1000, rssMb, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   if (bands) {
     const truthSet = new Set(truth.map(([a, b]) => `${a}|${b}`));
     row.bands = Array.from({ length: 9 }, () => ({ pairs: 0, probability: 0, true: 0 }));
@@ -194,12 +198,12 @@ for (const r of rows) {
 
 if (scaleRows.length > 0) {
   console.log(`\n# Nigerien synthetic registry (10% second registrations), ${availableParallelism()} threads for scoring\n`);
-  console.log('| records | true pairs | candidate pairs | per record | blocking recall | precision | recall | F1 | preparing+blocking s | estimating s | scoring s | total s | RSS MB |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| records | true pairs | candidate pairs | per record | blocking recall | precision | recall | F1 | preparing+blocking s | estimating s | scoring s | total s | CPU s | RSS MB |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of scaleRows) {
     const s = (name: string) => (r.stages[name] ?? 0).toFixed(1);
     console.log(
-      `| ${r.records} | ${r.truePairs} | ${r.candidates} | ${(r.candidates / r.records).toFixed(1)} | ${f(r.blockingRecall)} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.f1)} | ${((r.stages.preparing ?? 0) + (r.stages.blocking ?? 0)).toFixed(1)} | ${s('estimating')} | ${s('scoring')} | ${r.seconds.toFixed(1)} | ${r.rssMb.toFixed(0)} |`,
+      `| ${r.records} | ${r.truePairs} | ${r.candidates} | ${(r.candidates / r.records).toFixed(1)} | ${f(r.blockingRecall)} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.f1)} | ${((r.stages.preparing ?? 0) + (r.stages.blocking ?? 0)).toFixed(1)} | ${s('estimating')} | ${s('scoring')} | ${r.seconds.toFixed(1)} | ${r.cpuSeconds.toFixed(1)} | ${r.rssMb.toFixed(0)} |`,
     );
   }
 }
