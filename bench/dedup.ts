@@ -20,7 +20,14 @@ import { prepareRecord } from '../src/dedup/prepared-record.ts';
 import { parseColumnMapping, readRecordsFile } from '../src/dedup/read-records-file.ts';
 
 const { values } = parseArgs({
-  options: { data: { type: 'string' }, niger: { type: 'string' }, threshold: { type: 'string' }, 'no-febrl': { type: 'boolean' }, 'show-errors': { type: 'boolean' } },
+  options: {
+    data: { type: 'string' },
+    niger: { type: 'string' },
+    threshold: { type: 'string' },
+    'no-febrl': { type: 'boolean' },
+    'show-errors': { type: 'boolean' },
+    bands: { type: 'boolean' },
+  },
 });
 const dataDir = resolve(values.data ?? join(import.meta.dirname, '../../shared/data/febrl'));
 const nigerSizes = (values.niger ?? '20000')
@@ -29,6 +36,13 @@ const nigerSizes = (values.niger ?? '20000')
   .filter((n) => n > 0);
 const showErrors = values['show-errors'] === true;
 const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+/**
+ * --bands: for the Nigerien sets, also how calibrated the probabilities are: the pairs at or above 0.1
+ * in bands of 0.1, each with its mean probability and its share of true pairs (a calibrated model has
+ * the two equal), and precision and recall at 0.5 and 0.8, all from one run reporting pairs from 0.1.
+ */
+const bands = values.bands === true;
+const BAND_FLOOR = 0.1;
 
 interface Row {
   set: string;
@@ -110,6 +124,10 @@ for (const [file, entityOf, hasPhone] of values['no-febrl'] ? [] : febrl) {
 interface ScaleRow extends Omit<Row, 'set' | 'ids'> {
   stages: Record<string, number>;
   rssMb: number;
+  /** CPU seconds of the process (every thread) during the run: less sensitive than wall time to a shared machine. */
+  cpuSeconds: number;
+  /** With --bands: pairs, summed probability and true pairs per band of 0.1 from BAND_FLOOR. */
+  bands?: Array<{ pairs: number; probability: number; true: number }>;
 }
 const scaleRows: ScaleRow[] = [];
 for (const size of nigerSizes) {
@@ -120,11 +138,12 @@ for (const size of nigerSizes) {
     records.push({ ...personRecordFromInput(`v${records.length}`, v.input, 2026), nationalId: null });
     people.push(v.personId);
   }
-  const options = { threshold, ancestorsOf: drive.ancestorsOf };
+  const options = { threshold: bands ? Math.min(BAND_FLOOR, threshold ?? BAND_FLOOR) : threshold, ancestorsOf: drive.ancestorsOf };
   const stages: Record<string, number> = {};
   let stage = 'preparing';
   let stageStart = performance.now();
   const started = stageStart;
+  const cpuStart = process.cpuUsage();
   const result = await findDuplicatesInParallel(records, {
     ...options,
     onProgress: (step) => {
@@ -135,6 +154,7 @@ for (const size of nigerSizes) {
     },
   });
   const end = performance.now();
+  const cpu = process.cpuUsage(cpuStart);
   stages[stage] = (end - stageStart) / 1000;
   const rssMb = process.memoryUsage().rss / 1e6;
   const index = new Map(records.map((r, i) => [r.id, i]));
@@ -153,7 +173,19 @@ for (const size of nigerSizes) {
       console.log(`false match ${p.probability.toFixed(3)}: ${show(byId.get(p.a))}  /  ${show(byId.get(p.b))}  [${p.score.fields.map((f) => `${f.field}:${f.level}`).join(' ')}]`);
     }
   }
-  scaleRows.push({ records: size, truePairs: truth.length, candidates: result.candidatePairs, blockingRecall: seen / truth.length, precision: q.precision, recall: q.recall, f1: q.f1, stages, seconds: (end - started) / 1000, rssMb });
+  const row: ScaleRow = { records: size, truePairs: truth.length, candidates: result.candidatePairs, blockingRecall: seen / truth.length, precision: q.precision, recall: q.recall, f1: q.f1, stages, seconds: (end - started) / 1000, rssMb, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  if (bands) {
+    const truthSet = new Set(truth.map(([a, b]) => `${a}|${b}`));
+    row.bands = Array.from({ length: 9 }, () => ({ pairs: 0, probability: 0, true: 0 }));
+    for (const p of result.pairs) {
+      const band = row.bands[Math.min(8, Math.floor(p.probability * 10) - 1)];
+      if (!band) continue;
+      band.pairs += 1;
+      band.probability += p.probability;
+      if (truthSet.has(`${p.a}|${p.b}`) || truthSet.has(`${p.b}|${p.a}`)) band.true += 1;
+    }
+  }
+  scaleRows.push(row);
 }
 
 const f = (n: number) => (Number.isNaN(n) ? '—' : n.toFixed(4));
@@ -166,12 +198,26 @@ for (const r of rows) {
 
 if (scaleRows.length > 0) {
   console.log(`\n# Nigerien synthetic registry (10% second registrations), ${availableParallelism()} threads for scoring\n`);
-  console.log('| records | true pairs | candidate pairs | per record | blocking recall | precision | recall | F1 | preparing+blocking s | estimating s | scoring s | total s | RSS MB |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| records | true pairs | candidate pairs | per record | blocking recall | precision | recall | F1 | preparing+blocking s | estimating s | scoring s | total s | CPU s | RSS MB |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of scaleRows) {
     const s = (name: string) => (r.stages[name] ?? 0).toFixed(1);
     console.log(
-      `| ${r.records} | ${r.truePairs} | ${r.candidates} | ${(r.candidates / r.records).toFixed(1)} | ${f(r.blockingRecall)} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.f1)} | ${((r.stages.preparing ?? 0) + (r.stages.blocking ?? 0)).toFixed(1)} | ${s('estimating')} | ${s('scoring')} | ${r.seconds.toFixed(1)} | ${r.rssMb.toFixed(0)} |`,
+      `| ${r.records} | ${r.truePairs} | ${r.candidates} | ${(r.candidates / r.records).toFixed(1)} | ${f(r.blockingRecall)} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.f1)} | ${((r.stages.preparing ?? 0) + (r.stages.blocking ?? 0)).toFixed(1)} | ${s('estimating')} | ${s('scoring')} | ${r.seconds.toFixed(1)} | ${r.cpuSeconds.toFixed(1)} | ${r.rssMb.toFixed(0)} |`,
     );
+  }
+}
+
+for (const r of scaleRows) {
+  if (!r.bands) continue;
+  console.log(`\n# Calibration, ${r.records} records: candidate pairs by match probability (true pairs ${r.truePairs})\n`);
+  console.log('| probability | pairs | mean probability | share of true pairs |');
+  console.log('| --- | ---: | ---: | ---: |');
+  r.bands.forEach((b, i) => console.log(`| ${((i + 1) / 10).toFixed(1)}-${((i + 2) / 10).toFixed(1)} | ${b.pairs} | ${f(b.probability / b.pairs)} | ${f(b.true / b.pairs)} |`));
+  for (const at of [0.5, 0.8]) {
+    const kept = r.bands.slice(Math.round(at * 10) - 1);
+    const pairs = kept.reduce((s, b) => s + b.pairs, 0);
+    const found = kept.reduce((s, b) => s + b.true, 0);
+    console.log(`\nAt ${at}: precision ${f(found / pairs)}, recall ${f(found / r.truePairs)}`);
   }
 }

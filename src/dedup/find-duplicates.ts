@@ -5,7 +5,6 @@ import type { Comparison } from './levels.ts';
 import {
   estimateParameters,
   initialParameters,
-  matchProbability,
   scorePair,
   termFrequencies,
   type ModelParameters,
@@ -13,6 +12,7 @@ import {
   type TermFrequencyLookups,
 } from './model/fellegi-sunter.ts';
 import { nameValue } from './names/compare-names.ts';
+import { PairWeigher } from './pair-weigher.ts';
 import type { PersonRecord } from './person-record.ts';
 import { prepareRecord, type PreparedRecord } from './prepared-record.ts';
 
@@ -129,13 +129,13 @@ export function scoreCandidates(
   onProgress?: (done: number) => void,
 ): MatchedPair[] {
   const pairs: MatchedPair[] = [];
+  const weigher = new PairWeigher(model.parameters, model.tf, options);
   for (let k = range.from; k < range.to; k++) {
     const [i, j] = pairAt(k);
     const a = prepared[i] as PreparedRecord;
     const b = prepared[j] as PreparedRecord;
-    const comparison = compareRecords(a, b, options);
-    if (matchProbability(comparison, model.parameters, model.tf) >= model.threshold) {
-      const score = scorePair(comparison, model.parameters, model.tf);
+    if (weigher.probability(a, b) >= model.threshold) {
+      const score = scorePair(compareRecords(a, b, options), model.parameters, model.tf);
       pairs.push({ a: a.record.id, b: b.record.id, probability: score.probability, score });
     }
     if ((k - range.from + 1) % 100_000 === 0) onProgress?.(k - range.from + 1);

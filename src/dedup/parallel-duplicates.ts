@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AncestorsOf } from './compare/compare-area.ts';
-import { DEFAULT_THRESHOLD, findDuplicates, planDuplicates, scorePlan, type FindOptions, type FindResult, type MatchedPair } from './find-duplicates.ts';
+import { DEFAULT_THRESHOLD, findDuplicates, planDuplicates, scoreCandidates, scorePlan, type FindOptions, type FindResult, type MatchedPair } from './find-duplicates.ts';
 import type { ModelParameters } from './model/fellegi-sunter.ts';
 import type { PersonRecord } from './person-record.ts';
 
@@ -25,9 +25,9 @@ const MIN_PAIRS_FOR_THREADS = 2_000_000;
 
 /**
  * findDuplicates with the scoring of candidate pairs (most of the time on a large registry) spread
- * over worker threads, one per core. Blocking and estimation run once, here; each worker prepares the
- * records again (cheap: names are memoised) and scores its share of the pairs. Same result as
- * findDuplicates, in the same order.
+ * over the cores: this thread and a worker thread per other core. Blocking and estimation run once,
+ * here; each worker prepares the records again (cheap: names are memoised) and scores its share of the
+ * pairs. Same result as findDuplicates, in the same order.
  */
 export async function findDuplicatesInParallel(
   records: readonly PersonRecord[],
@@ -44,24 +44,32 @@ export async function findDuplicatesInParallel(
   const areaChains = options.ancestorsOf ? chainsOf(records, options.ancestorsOf) : null;
   const share = Math.ceil(count / threads);
   const done = new Array<number>(threads).fill(0);
-  const parts = await Promise.all(
-    Array.from({ length: threads }, (_, t) => {
-      const input: ScoreWorkerInput = {
-        records,
-        areaChains,
-        ignoreNationalId: options.ignoreNationalId ?? false,
-        parameters: plan.parameters,
-        threshold,
-        codes,
-        from: Math.min(count, t * share),
-        to: Math.min(count, (t + 1) * share),
-      };
-      return runWorker(input, (n) => {
-        done[t] = n;
-        options.onProgress?.('scoring', done.reduce((a, b) => a + b, 0), count);
-      });
-    }),
-  );
+  const report = (t: number, n: number): void => {
+    done[t] = n;
+    options.onProgress?.('scoring', done.reduce((a, b) => a + b, 0), count);
+  };
+  // Shares 1.. go to worker threads, each with its own copy of the records; share 0 is scored here,
+  // on the records already prepared, so that one core needs no copy (a million records and their
+  // prepared form are about a gigabyte per copy).
+  const workers = Array.from({ length: threads - 1 }, (_, w) => {
+    const t = w + 1;
+    const input: ScoreWorkerInput = {
+      records,
+      areaChains,
+      ignoreNationalId: options.ignoreNationalId ?? false,
+      parameters: plan.parameters,
+      threshold,
+      codes,
+      from: Math.min(count, t * share),
+      to: Math.min(count, (t + 1) * share),
+    };
+    return runWorker(input, (n) => report(t, n));
+  });
+  // Workers start while this thread scores: give them their turn to be created before it is busy.
+  await new Promise((resolve) => setImmediate(resolve));
+  const model = { parameters: plan.parameters, tf: plan.tf, threshold };
+  const own = scoreCandidates(plan.prepared, (k) => plan.blocks.pairAt(k), { from: 0, to: Math.min(count, share) }, model, options, (n) => report(0, n));
+  const parts = [own, ...(await Promise.all(workers))];
   options.onProgress?.('scoring', count, count);
   return { pairs: parts.flat(), candidatePairs: count, blocking: plan.blocks.stats, parameters: plan.parameters };
 }

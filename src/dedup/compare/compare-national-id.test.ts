@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareNationalId, isOneEditApart, isOneSubstitutionOrTransposition } from './compare-national-id.ts';
+import { compareNationalId, compareNormalisedNationalIds, isOneEditApart, isOneSubstitutionOrTransposition, normaliseNationalId } from './compare-national-id.ts';
 
 const level = (a: string | null, b: string | null): string => compareNationalId(a, b).level;
 
@@ -44,5 +44,18 @@ describe('edit helpers', () => {
     expect(isOneEditApart('abcd', 'abd')).toBe(true);
     expect(isOneEditApart('abcd', 'ab')).toBe(false);
     expect(isOneEditApart('abcd', 'abdx')).toBe(false);
+  });
+});
+
+describe('compareNormalisedNationalIds', () => {
+  it('compares IDs normalised once per record (prepared records keep them so)', () => {
+    expect(normaliseNationalId(' ab-12.345 ')).toBe('AB12345');
+    expect(normaliseNationalId(' - ')).toBeNull();
+    expect(compareNormalisedNationalIds('AB12345', 'AB12345').level).toBe('exact');
+    expect(compareNormalisedNationalIds('AB12345', 'AB12346').level).toBe('one_edit');
+    expect(compareNormalisedNationalIds('AB12345', 'B12345').level).toBe('one_edit');
+    expect(compareNormalisedNationalIds('1234', '1235').level).toBe('different');
+    expect(compareNormalisedNationalIds('AB12345', 'AB12399').level).toBe('different');
+    expect(compareNormalisedNationalIds(null, 'AB12345').level).toBe('missing');
   });
 });

@@ -59,12 +59,17 @@ export const MIN_LENGTH_FOR_ONE_EDIT = 5;
  * (both at least MIN_LENGTH_FOR_ONE_EDIT long), otherwise `different`; `missing` when either is absent.
  */
 export function compareNationalId(a: string | null, b: string | null): FieldComparison {
-  const x = normaliseNationalId(a);
-  const y = normaliseNationalId(b);
-  if (x === null || y === null) return { level: 'missing' };
-  let level: NationalIdLevel;
-  if (x === y) level = 'exact';
+  return compareNormalisedNationalIds(normaliseNationalId(a), normaliseNationalId(b));
+}
+
+const ID_RESULTS = new Map<string, FieldComparison>(['missing', 'exact', 'one_edit', 'different'].map((level) => [level, Object.freeze({ level })]));
+
+/** compareNationalId on IDs normalised beforehand (normaliseNationalId, once per record). Results are shared: do not change them. */
+export function compareNormalisedNationalIds(x: string | null, y: string | null): FieldComparison {
+  let level: NationalIdLevel | 'missing';
+  if (x === null || y === null) level = 'missing';
+  else if (x === y) level = 'exact';
   else if (Math.min(x.length, y.length) >= MIN_LENGTH_FOR_ONE_EDIT && isOneEditApart(x, y)) level = 'one_edit';
   else level = 'different';
-  return { level };
+  return ID_RESULTS.get(level) as FieldComparison;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { comparePhone } from './compare-phone.ts';
+import { comparePhone, comparePhoneEnds, phoneDigits } from './compare-phone.ts';
+import { prepareRecord } from '../prepared-record.ts';
 
 const level = (a: string | null, b: string | null): string => comparePhone(a, b).level;
 
@@ -32,5 +33,25 @@ describe('comparePhone', () => {
     expect(level(null, '96123456')).toBe('missing');
     expect(level('96123456', '')).toBe('missing');
     expect(level('n/a', '96123456')).toBe('missing');
+  });
+});
+
+describe('comparePhoneEnds (the digits and last 8 of prepared records)', () => {
+  const prepared = (phone: string | null) => prepareRecord({ id: 'x', givenName: null, familyName: null, birthDate: null, birthYear: null, phone, nationalId: null, area: null });
+  const phones = [null, '', '96123456', '+227 96 12 34 56', '0022796123456', '96123465', '96123457', '86123456', '12345', '12346', '123456', '123457', '9612345'];
+
+  it('gives the level comparePhone gives, for every pair of these numbers', () => {
+    for (const a of phones) {
+      for (const b of phones) {
+        const x = prepared(a);
+        const y = prepared(b);
+        expect(comparePhoneEnds(x.phoneDigits, x.phone8, y.phoneDigits, y.phone8).level, `${a} / ${b}`).toBe(comparePhone(a, b).level);
+      }
+    }
+  });
+
+  it('reads a short number (no last 8 kept) whole', () => {
+    expect(comparePhoneEnds(phoneDigits('12345'), null, phoneDigits('12345'), null).level).toBe('exact');
+    expect(comparePhoneEnds('123456', '123456', '123457', '123457').level).toBe('one_digit_off');
   });
 });

@@ -36,13 +36,24 @@ const PHONE_RESULTS = new Map<string, FieldComparison>(['missing', ...PHONE_LEVE
 
 /** comparePhone on the digits only (see phoneDigits), computed once per record. Results are shared: do not change them. */
 export function comparePhoneDigits(x: string, y: string): FieldComparison {
-  return PHONE_RESULTS.get(x.length === 0 || y.length === 0 ? 'missing' : phoneLevel(x, y)) as FieldComparison;
+  return comparePhoneEnds(x, lastDigits(x), y, lastDigits(y));
 }
 
-function phoneLevel(x: string, y: string): PhoneLevel {
+/** The last SUBSCRIBER_DIGITS digits, or all of them when fewer (what prepared records keep as phone8 from MIN_DIGITS_FOR_ONE_OFF digits on). */
+function lastDigits(digits: string): string {
+  return digits.slice(-SUBSCRIBER_DIGITS);
+}
+
+/**
+ * comparePhoneDigits with each side's last 8 digits worked out beforehand (`last` may be null for
+ * numbers of fewer than MIN_DIGITS_FOR_ONE_OFF digits: the digits themselves are then used).
+ */
+export function comparePhoneEnds(x: string, lastX: string | null, y: string, lastY: string | null): FieldComparison {
+  return PHONE_RESULTS.get(x.length === 0 || y.length === 0 ? 'missing' : phoneLevel(x, lastX ?? x, y, lastY ?? y)) as FieldComparison;
+}
+
+function phoneLevel(x: string, lastX: string, y: string, lastY: string): PhoneLevel {
   if (x === y) return 'exact';
-  const lastX = x.slice(-SUBSCRIBER_DIGITS);
-  const lastY = y.slice(-SUBSCRIBER_DIGITS);
   if (lastX.length === SUBSCRIBER_DIGITS && lastX === lastY) return 'same_last_8';
   if (lastX.length >= MIN_DIGITS_FOR_ONE_OFF && isOneSubstitutionOrTransposition(lastX, lastY)) return 'one_digit_off';
   return 'different';

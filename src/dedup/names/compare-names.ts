@@ -349,11 +349,15 @@ function withValue(c: FieldComparison, split: NameKeys | undefined): FieldCompar
  *   the side whose fields are apart.
  */
 export function comparePersonNames(a: PersonNameKeys, b: PersonNameKeys): PersonNameComparison {
-  const straight = { givenName: compareNameTokens(a.given, b.given), familyName: compareNameTokens(a.family, b.family) };
-  const crossed = { givenName: compareNameTokens(a.given, b.family), familyName: compareNameTokens(a.family, b.given) };
-  const straightScore = rank(straight.givenName) + rank(straight.familyName);
-  const crossedScore = rank(crossed.givenName) + rank(crossed.familyName);
-  let best: PersonNameComparison = crossedScore > straightScore ? { ...crossed, swapped: true } : { ...straight, swapped: false };
+  // Called for every candidate pair of a batch: one object per call, no intermediate ones.
+  const straightGiven = compareNameTokens(a.given, b.given);
+  const straightFamily = compareNameTokens(a.family, b.family);
+  const crossedGiven = compareNameTokens(a.given, b.family);
+  const crossedFamily = compareNameTokens(a.family, b.given);
+  const straightScore = rank(straightGiven) + rank(straightFamily);
+  const crossedScore = rank(crossedGiven) + rank(crossedFamily);
+  let best: PersonNameComparison =
+    crossedScore > straightScore ? { givenName: crossedGiven, familyName: crossedFamily, swapped: true } : { givenName: straightGiven, familyName: straightFamily, swapped: false };
   const bestScore = Math.max(straightScore, crossedScore);
 
   if (oneField(a) || oneField(b)) {
