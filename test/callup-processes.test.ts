@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/app/app-context.ts';
@@ -72,7 +75,15 @@ describe.skipIf(!postgresAvailable)('call-ups across processes [postgres]', () =
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
-    const results = await Promise.all([run(['dispatcher', url, callup.id, '40']), run(['answers', url, callup.id, 'first', '1']), run(['answers', url, callup.id, 'second', '0'])]);
+    // The dispatcher runs until both answer processes have ended: a place given back by the last
+    // answers must still find the next wave asked (and answered) before the counts are read.
+    const stopDir = mkdtempSync(join(tmpdir(), 'muster-callup-stop-'));
+    const stopFile = join(stopDir, 'stop');
+    const dispatching = run(['dispatcher', url, callup.id, stopFile]);
+    const answering = await Promise.all([run(['answers', url, callup.id, 'first', '1']), run(['answers', url, callup.id, 'second', '0'])]);
+    writeFileSync(stopFile, '');
+    const results = [await dispatching, ...answering];
+    rmSync(stopDir, { recursive: true, force: true });
     watching = false;
     await watcher;
     for (const r of results) expect(r.code, r.err).toBe(0);

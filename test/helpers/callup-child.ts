@@ -1,17 +1,19 @@
 /**
  * One process of the two-process call-up test (test/callup-processes.test.ts), against PostgreSQL:
  *
- *   node bin/run-ts.js test/helpers/callup-child.ts dispatcher DATABASE_URL CALLUP_ID STEPS
+ *   node bin/run-ts.js test/helpers/callup-child.ts dispatcher DATABASE_URL CALLUP_ID STOP_FILE
  *   node bin/run-ts.js test/helpers/callup-child.ts answers DATABASE_URL CALLUP_ID NAME TAKE_BACK
  *
  * dispatcher: the worker's part: each step, questions still queued are "sent" (a gateway that sends at
- * once) and advanceCallups moves the call-up on (timeouts, next waves), the clock one wave on.
+ * once) and advanceCallups moves the call-up on (timeouts, next waves), the clock a third of a wave on;
+ * it goes on until STOP_FILE exists (the test creates it once both answer processes have ended: a place
+ * given back late must still find a dispatcher to ask the next people), within a bound.
  * answers: the SMS hook's part: every other person asked (by id) answers YES, 16 at a time, the rest
  * never answer; with TAKE_BACK=1 one person in three then says NO, which frees the place for someone on standby or for the next wave.
- * Stops when the call-up has stayed filled for a while, or after a bound.
+ * An answer process stops when the call-up has stayed filled for a while, or after a bound.
  * Prints one JSON line with what it did; exits non-zero on any error.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAppContext } from '../../src/app/app-context.ts';
@@ -37,10 +39,12 @@ async function live(): Promise<{ status: string }> {
 
 try {
   if (role === 'dispatcher') {
-    const steps = Number(a ?? 40);
+    if (!a) throw new Error('dispatcher needs STOP_FILE');
+    const stopFile = a;
     let asked = 0;
     let timedOut = 0;
-    for (let step = 0; step < steps; step++) {
+    // Bounded: 2,000 steps move the clock about 14 days, within the call-up's answer deadline.
+    for (let step = 0; step < 2000 && !existsSync(stopFile); step++) {
       const at = now.toISOString();
       await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent', sent_at: at }).where('status', '=', 'queued').where('kind', '=', 'callup').execute());
       const r = await advanceCallups(deps, now);
@@ -56,7 +60,7 @@ try {
     const answered = new Set<string>();
     const outcomes: Record<string, number> = {};
     let idle = 0;
-    for (let round = 0; round < 400 && idle < 15; round++) {
+    for (let round = 0; round < 3000 && idle < 15; round++) {
       const rows = await db
         .selectFrom('callup_recipients as cr')
         .innerJoin('volunteers as v', 'v.id', 'cr.volunteer_id')
