@@ -76,11 +76,11 @@ export function languageOf(deps: Pick<CallupDeps, 'drive'>, consentLanguage: str
   return isSmsLanguage(d) ? d : 'fr';
 }
 
-/** The stored columns of a candidate read by either query. */
-interface CandidateColumns {
+/** The stored columns of a candidate read by either query (the preview's or the asking one). */
+export interface CandidateColumns {
   id: string;
   status: CandidateFacts['status'];
-  merged_into: string | null;
+  merged_into?: string | null;
   consent_version: string;
   birth_year: number | null;
   birth_precision: CandidateFacts['birthPrecision'];
@@ -95,8 +95,8 @@ interface CandidateColumns {
   last_served_at: string | null;
 }
 
-/** The facts of a row the query let through, checked by the pure rules: null when not eligible. */
-function checked(deps: CallupDeps, row: CandidateColumns, need: NeedForSelection, rules: EligibilityRules, oldest: number): CandidateRow | null {
+/** The facts of a row a query let through, checked by the pure rules: null when not eligible. */
+export function checkedCandidate(deps: CallupDeps, row: CandidateColumns, need: NeedForSelection, rules: EligibilityRules, oldest: number): CandidateRow | null {
   const callupArea = matchingArea(row.area, rules);
   if (callupArea === null) return null;
   // The birth date is decrypted only for those whose birth year leaves their age in doubt.
@@ -168,7 +168,7 @@ export async function nextCandidates(
     const out: RankedCandidate[] = [];
     let rejected = 0;
     for (const row of rows) {
-      const candidate = checked(deps, row, need, rules, oldest);
+      const candidate = checkedCandidate(deps, row, need, rules, oldest);
       if (candidate === null) {
         excluded.add(row.id);
         rejected += 1;

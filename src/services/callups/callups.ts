@@ -2,14 +2,14 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { CALLUP_LETTERS } from '../../callups/answer.ts';
 import { callupAskText, callupTextSizes, formatLocalTime, unknownPlaceholders, type CallupTextValues, type TemplateSize } from '../../callups/message.ts';
-import { availabilitiesFor, certainlyOfAgeBirthYear, ineligibility, matchingArea, orderCandidates, waveSize } from '../../callups/selection.ts';
+import { availabilitiesFor, certainlyOfAgeBirthYear, orderCandidates, waveSize } from '../../callups/selection.ts';
 import { isSmsLanguage, smsText, type SmsLanguage } from '../../i18n/sms-messages.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { uuidv7 } from '../../store/ids.ts';
 import type { CallupNeedsTable, CallupRecipientsTable, CallupsTable, CallupStatus, RecipientState } from '../../store/schema-callups.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import { statementChunks } from '../../store/statement-chunks.ts';
-import { languageOf, LIVE, nextCandidates, rulesFor, SAME_DATES_MS, type CandidateRow } from './callup-candidates.ts';
+import { checkedCandidate, LIVE, nextCandidates, rulesFor, SAME_DATES_MS, type CandidateRow } from './callup-candidates.ts';
 import type { CallupDeps } from './callup-deps.ts';
 
 type Executor = Kysely<MusterSchema>;
@@ -248,34 +248,8 @@ export async function candidatesFor(deps: CallupDeps, db: Executor, c: Callup, n
   const eligible: CandidateRow[] = [];
   for (const row of rows) {
     if (exclude.has(row.id)) continue;
-    const callupArea = matchingArea(row.area, rules);
-    if (callupArea === null) continue;
-    // The birth date is decrypted only for those whose birth year leaves their age in doubt.
-    const needsDate = row.birth_year === oldest && row.birth_precision === 'day' && row.birth_date_enc !== null;
-    const languages = JSON.parse(row.languages) as string[];
-    const candidate: CandidateRow = {
-      id: row.id,
-      status: row.status,
-      mergedInto: row.merged_into ?? null,
-      consentVersion: row.consent_version,
-      optedOut: false,
-      birthYear: row.birth_year,
-      birthPrecision: row.birth_precision,
-      birthDate: needsDate && row.birth_date_enc ? deps.cipher.decrypt(row.birth_date_enc, `volunteers.birth_date:${row.id}`) : null,
-      area: row.area,
-      roles: [need.role],
-      skills: need.skill === null ? [] : [need.skill],
-      availability: row.availability,
-      confirmedElsewhere: false,
-      alreadyAsked: false,
-      phoneEnc: row.phone_enc ?? '',
-      phoneHash: row.phone_hash ?? '',
-      language: languageOf(deps, row.consent_language, languages),
-      callupArea,
-      lastAskedAt: row.last_asked_at ?? null,
-      lastServedAt: row.last_served_at ?? null,
-    };
-    if (ineligibility(candidate, { role: need.role, skill: need.skill }, rules).length === 0) eligible.push(candidate);
+    const candidate = checkedCandidate(deps, row, need, rules, oldest);
+    if (candidate !== null) eligible.push(candidate);
   }
   return orderCandidates(
     eligible.map((e) => ({ ...e, area: e.callupArea, homeArea: e.area })),
