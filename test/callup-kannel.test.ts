@@ -11,7 +11,7 @@ import { callupStatus, createCallup, startCallup } from '../src/services/callups
 import { createMessagingDeps, type MessagingDeps } from '../src/services/messaging/messaging-deps.ts';
 import { sqliteTestDatabase, type TestDatabase } from './helpers/databases.ts';
 import { insertPopulation, person } from './helpers/population.ts';
-import { freePort, KannelHarness, kannelAvailable, waitUntil } from './kannel/kannel-harness.ts';
+import { freePort, KannelHarness, kannelAvailable, musterMoUrl, waitUntil } from './kannel/kannel-harness.ts';
 import { SmscSimulator } from './kannel/smsc-simulator.ts';
 
 /**
@@ -41,7 +41,7 @@ describe.skipIf(!kannelAvailable)('a call-up through real Kannel and an SMPP SMS
     const musterPort = await freePort();
     kannel = new KannelHarness({
       smscPort: sim.port,
-      moUrl: `http://127.0.0.1:${musterPort}/api/v1/gateway/kannel/mo?id=%I&from=%p&to=%P&text=%a&coding=%c&charset=%C&token=${TOKEN}`,
+      moUrl: musterMoUrl(musterPort, TOKEN),
     });
     await kannel.start();
     await kannel.waitOnline();

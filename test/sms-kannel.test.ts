@@ -8,7 +8,7 @@ import { Dispatcher } from '../src/messaging/dispatcher.ts';
 import { createKannelGateway } from '../src/messaging/kannel-client.ts';
 import { createMessagingDeps, type MessagingDeps } from '../src/services/messaging/messaging-deps.ts';
 import { sqliteTestDatabase, TEST_KEY, type TestDatabase } from './helpers/databases.ts';
-import { freePort, KannelHarness, kannelAvailable, waitUntil } from './kannel/kannel-harness.ts';
+import { freePort, KannelHarness, kannelAvailable, musterMoUrl, waitUntil } from './kannel/kannel-harness.ts';
 import { SmscSimulator } from './kannel/smsc-simulator.ts';
 
 const TOKEN = 'test-gateway-token-0123456789';
@@ -65,7 +65,7 @@ describe.skipIf(!kannelAvailable)('SMS through real Kannel and an SMPP SMS centr
     musterPort = await freePort();
     kannel = new KannelHarness({
       smscPort: sim.port,
-      moUrl: `http://127.0.0.1:${musterPort}/api/v1/gateway/kannel/mo?id=%I&from=%p&to=%P&text=%a&coding=%c&charset=%C&token=${TOKEN}`,
+      moUrl: musterMoUrl(musterPort, TOKEN),
     });
     await kannel.start();
     await kannel.waitOnline();

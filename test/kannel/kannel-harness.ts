@@ -56,6 +56,14 @@ export interface KannelSetup {
   throughput?: number;
 }
 
+/**
+ * The URL Kannel's sms-service calls for an inbound message to Muster listening on `port`: the
+ * gateway id, sender, receiver, text, coding and charset as Muster's /api/v1/gateway/kannel/mo reads them.
+ */
+export function musterMoUrl(port: number, token: string): string {
+  return `http://127.0.0.1:${port}/api/v1/gateway/kannel/mo?id=%I&from=%p&to=%P&text=%a&coding=%c&charset=%C&token=${token}`;
+}
+
 export class KannelHarness {
   readonly dir = mkdtempSync(join(tmpdir(), 'muster-kannel-'));
   adminPort = 0;
