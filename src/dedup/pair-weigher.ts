@@ -16,7 +16,8 @@ import type { PreparedRecord } from './prepared-record.ts';
  * built per pair. Pairs worth reporting are scored again with `scorePair` for their explanation.
  */
 export class PairWeigher {
-  private readonly priorWeight: number;
+  /** log2(prior / (1 - prior)). */
+  readonly priorWeight: number;
   /** log2(m / u) per field and level; absent when the level carries no weight (unknown or missing). */
   private readonly levels: { [F in MatchField]: Map<string, number> };
   /** Term-frequency adjusted weights, per field, level and agreed value, filled as values are met. */
@@ -53,12 +54,18 @@ export class PairWeigher {
     return w;
   }
 
+  /** log2(m / u) of a level of a field that is not term-frequency adjusted; 0 for a level without weight. */
+  levelWeight(field: 'birth' | 'phone' | 'nationalId' | 'area', level: string): number {
+    return this.levels[field].get(level) ?? 0;
+  }
+
   /** Match probability of the pair: 1 / (1 + 2^-weight). */
   probability(a: PreparedRecord, b: PreparedRecord): number {
     return 1 / (1 + 2 ** -this.weight(a, b));
   }
 
-  private nameWeight(field: 'givenName' | 'familyName', c: FieldComparison): number {
+  /** The weight of a name comparison in a field, term-frequency adjusted for an agreed value. */
+  nameWeight(field: 'givenName' | 'familyName', c: FieldComparison): number {
     const plain = this.levels[field].get(c.level);
     if (plain === undefined) return 0;
     const lookup = this.tf[field];

@@ -35,6 +35,11 @@ const RANK: Readonly<Record<string, number>> = Object.fromEntries(NAME_LEVELS.ma
 /** A missing side is neither agreement nor disagreement: between 'different' and 'initial'. */
 const MISSING_RANK = 0.5;
 
+/** How strong a name comparison is, for choosing between straight and crossed fields (see comparePersonNames). */
+export function nameComparisonRank(c: FieldComparison): number {
+  return rank(c);
+}
+
 function rank(c: FieldComparison): number {
   return c.level === 'missing' ? MISSING_RANK : (RANK[c.level] ?? 0);
 }
@@ -326,7 +331,7 @@ function union(x: PersonNameKeys): NameKeys {
 }
 
 /** A whole name written in one field: one field empty, at least two tokens in the other. */
-function oneField(x: PersonNameKeys): boolean {
+export function oneField(x: PersonNameKeys): boolean {
   const g = x.given.tokens.length;
   const f = x.family.tokens.length;
   return (g === 0 && f >= 2) || (f === 0 && g >= 2);
