@@ -250,6 +250,7 @@ export interface BlockingStats {
 
 /** Pair (i, j), i < j, as one number: i * 2^26 + j (exact in a double for up to 67 million records). */
 const SHIFT = 2 ** 26;
+export const PAIR_SHIFT = SHIFT;
 export const MAX_BLOCKING_RECORDS = SHIFT;
 export const DEFAULT_MAX_BLOCK_SIZE = 15;
 
@@ -325,6 +326,11 @@ export class CandidatePairs {
   /** The k-th candidate pair. */
   pairAt(k: number): [number, number] {
     return pairOfCode(this.codes[k] as number);
+  }
+
+  /** The sorted pair codes (i * PAIR_SHIFT + j, i < j), read-only. */
+  pairCodes(): Float64Array {
+    return this.codes;
   }
 
   /** The sorted pair codes in memory that worker threads can read without a copy each. */

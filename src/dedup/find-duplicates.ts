@@ -1,5 +1,5 @@
 import { createRandom } from '../demo/random.ts';
-import { CandidatePairs, type BlockingOptions, type BlockingStats } from './blocking.ts';
+import { CandidatePairs, PAIR_SHIFT, type BlockingOptions, type BlockingStats } from './blocking.ts';
 import { compareRecords, type CompareOptions } from './compare-records.ts';
 import type { Comparison } from './levels.ts';
 import {
@@ -12,9 +12,9 @@ import {
   type TermFrequencyLookups,
 } from './model/fellegi-sunter.ts';
 import { nameValue } from './names/compare-names.ts';
-import { PairWeigher } from './pair-weigher.ts';
 import type { PersonRecord } from './person-record.ts';
 import { prepareRecord, type PreparedRecord } from './prepared-record.ts';
+import { ColumnWeigher, recordColumns } from './record-columns.ts';
 
 export interface FindOptions extends CompareOptions, BlockingOptions {
   /** Pairs at or above this match probability are reported. */
@@ -117,31 +117,33 @@ export function planDuplicates(records: readonly PersonRecord[], options: FindOp
 }
 
 /**
- * Scores candidate pairs `from` to `to` (positions in the sorted candidate list) and keeps those at or
- * above the threshold, each with its field-by-field explanation.
+ * The candidate pairs among positions `from` to `to` of the sorted candidate list whose match
+ * probability reaches the threshold, as their positions (increasing).
  */
-export function scoreCandidates(
-  prepared: readonly PreparedRecord[],
-  pairAt: (k: number) => readonly [number, number],
-  range: { from: number; to: number },
-  model: { parameters: ModelParameters; tf: TermFrequencyLookups; threshold: number },
-  options: CompareOptions,
-  onProgress?: (done: number) => void,
-): MatchedPair[] {
-  const pairs: MatchedPair[] = [];
-  const weigher = new PairWeigher(model.parameters, model.tf, options);
+export function matchCandidates(weigher: ColumnWeigher, pairCodes: ArrayLike<number>, range: { from: number; to: number }, threshold: number, matched: number[] = []): number[] {
   for (let k = range.from; k < range.to; k++) {
-    const [i, j] = pairAt(k);
-    const a = prepared[i] as PreparedRecord;
-    const b = prepared[j] as PreparedRecord;
-    if (weigher.probability(a, b) >= model.threshold) {
-      const score = scorePair(compareRecords(a, b, options), model.parameters, model.tf);
-      pairs.push({ a: a.record.id, b: b.record.id, probability: score.probability, score });
-    }
-    if ((k - range.from + 1) % 100_000 === 0) onProgress?.(k - range.from + 1);
+    const code = pairCodes[k] as number;
+    const i = Math.floor(code / PAIR_SHIFT);
+    if (weigher.probability(i, code - i * PAIR_SHIFT) >= threshold) matched.push(k);
+  }
+  return matched;
+}
+
+/** The matched candidate pairs (positions, increasing) with their field-by-field explanations. */
+export function explainMatches(plan: DuplicatePlan, matched: ArrayLike<number>, options: CompareOptions): MatchedPair[] {
+  const pairs: MatchedPair[] = [];
+  for (let m = 0; m < matched.length; m++) {
+    const [i, j] = plan.blocks.pairAt(matched[m] as number);
+    const a = plan.prepared[i] as PreparedRecord;
+    const b = plan.prepared[j] as PreparedRecord;
+    const score = scorePair(compareRecords(a, b, options), plan.parameters, plan.tf);
+    pairs.push({ a: a.record.id, b: b.record.id, probability: score.probability, score });
   }
   return pairs;
 }
+
+/** Candidate pairs scored between two progress reports (and shared out between threads). */
+export const SCORING_CHUNK = 100_000;
 
 /**
  * Finds the pairs of records that are the same person: blocking, comparison field by field, a
@@ -156,8 +158,14 @@ export function findDuplicates(records: readonly PersonRecord[], options: FindOp
 /** Scores every candidate pair of a plan on this thread. */
 export function scorePlan(plan: DuplicatePlan, options: FindOptions): FindResult {
   const count = plan.blocks.size;
-  const model = { parameters: plan.parameters, tf: plan.tf, threshold: options.threshold ?? DEFAULT_THRESHOLD };
-  const pairs = scoreCandidates(plan.prepared, (k) => plan.blocks.pairAt(k), { from: 0, to: count }, model, options, (done) => options.onProgress?.('scoring', done, count));
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const weigher = new ColumnWeigher(recordColumns(plan.prepared), plan.parameters, plan.tf, options);
+  const codes = plan.blocks.pairCodes();
+  const matched: number[] = [];
+  for (let from = 0; from < count; from += SCORING_CHUNK) {
+    matchCandidates(weigher, codes, { from, to: Math.min(count, from + SCORING_CHUNK) }, threshold, matched);
+    options.onProgress?.('scoring', Math.min(count, from + SCORING_CHUNK), count);
+  }
   options.onProgress?.('scoring', count, count);
-  return { pairs, candidatePairs: count, blocking: plan.blocks.stats, parameters: plan.parameters };
+  return { pairs: explainMatches(plan, matched, options), candidatePairs: count, blocking: plan.blocks.stats, parameters: plan.parameters };
 }

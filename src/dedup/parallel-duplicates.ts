@@ -1,77 +1,117 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AncestorsOf } from './compare/compare-area.ts';
-import { DEFAULT_THRESHOLD, findDuplicates, planDuplicates, scoreCandidates, scorePlan, type FindOptions, type FindResult, type MatchedPair } from './find-duplicates.ts';
+import { DEFAULT_THRESHOLD, explainMatches, findDuplicates, matchCandidates, planDuplicates, SCORING_CHUNK, scorePlan, type FindOptions, type FindResult } from './find-duplicates.ts';
 import type { ModelParameters } from './model/fellegi-sunter.ts';
 import type { PersonRecord } from './person-record.ts';
+import { ColumnWeigher, recordColumns, type RecordColumns } from './record-columns.ts';
 
-/** What a scoring worker receives (structured-cloned, except the shared pair codes). */
+/** What a scoring worker receives (structured-cloned, except the shared pair codes and counters). */
 export interface ScoreWorkerInput {
-  records: readonly PersonRecord[];
+  columns: RecordColumns;
   /** The area hierarchy for the areas of the records (a function cannot cross threads). */
   areaChains: Record<string, readonly string[]> | null;
   ignoreNationalId: boolean;
   parameters: ModelParameters;
   threshold: number;
+  /** The sorted candidate pair codes (shared memory). */
   codes: Float64Array;
-  from: number;
-  to: number;
+  /** Shared: [next chunk of pairs to take, pairs scored so far]. */
+  counters: Int32Array;
+  /** Candidate pairs per chunk. */
+  chunk: number;
 }
 
-export type ScoreWorkerMessage = { type: 'progress'; done: number } | { type: 'done'; pairs: MatchedPair[] } | { type: 'error'; message: string };
+export type ScoreWorkerMessage = { type: 'done'; matched: Int32Array } | { type: 'error'; message: string };
 
 /** Below this many candidate pairs, starting threads costs more than it saves. */
 const MIN_PAIRS_FOR_THREADS = 2_000_000;
+/**
+ * From this many records, the scoring threads start before blocking (loading their sources takes a
+ * second or more, on a core that blocking leaves idle) rather than after it.
+ */
+const MIN_RECORDS_FOR_EARLY_THREADS = 100_000;
 
 /**
- * findDuplicates with the scoring of candidate pairs (most of the time on a large registry) spread
- * over the cores: this thread and a worker thread per other core. Blocking and estimation run once,
- * here; each worker prepares the records again (cheap: names are memoised) and scores its share of the
- * pairs. Same result as findDuplicates, in the same order.
+ * findDuplicates with the scoring of candidate pairs spread over the cores: this thread and a worker
+ * thread per other core take chunks of the sorted candidate list in turn (a shared counter), so that
+ * a thread that starts late or runs slower simply takes fewer. Workers get the records as columns
+ * (distinct names, births and areas once, small integers per record: see RecordColumns), not the
+ * records. Same result as findDuplicates, in the same order: matched positions are sorted, then
+ * explained here.
  */
 export async function findDuplicatesInParallel(
   records: readonly PersonRecord[],
-  options: FindOptions & { threads?: number; minPairsForThreads?: number } = {},
+  options: FindOptions & {
+    threads?: number;
+    minPairsForThreads?: number;
+    /** Candidate pairs taken at a time (SCORING_CHUNK); smaller in tests, to share out small data. */
+    chunk?: number;
+    /** Whether this thread scores too (true); false leaves every chunk to the workers (tests). */
+    scoreHere?: boolean;
+  } = {},
 ): Promise<FindResult> {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   if (threads === 1) return findDuplicates(records, options);
-  const plan = planDuplicates(records, options);
+  const minPairs = options.minPairsForThreads ?? MIN_PAIRS_FOR_THREADS;
+  let workers: ScoringWorker[] = records.length >= MIN_RECORDS_FOR_EARLY_THREADS && minPairs <= records.length * 20 ? startWorkers(threads - 1) : [];
+  let plan;
+  try {
+    plan = planDuplicates(records, options);
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.stop()));
+    throw error;
+  }
   const count = plan.blocks.size;
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  if (count < (options.minPairsForThreads ?? MIN_PAIRS_FOR_THREADS)) return scorePlan(plan, options);
+  if (count < minPairs) {
+    await Promise.all(workers.map((w) => w.stop()));
+    return scorePlan(plan, options);
+  }
+  if (workers.length === 0) workers = startWorkers(threads - 1);
 
+  const columns = recordColumns(plan.prepared);
   const codes = plan.blocks.sharedCodes();
-  const areaChains = options.ancestorsOf ? chainsOf(records, options.ancestorsOf) : null;
-  const share = Math.ceil(count / threads);
-  const done = new Array<number>(threads).fill(0);
-  const report = (t: number, n: number): void => {
-    done[t] = n;
-    options.onProgress?.('scoring', done.reduce((a, b) => a + b, 0), count);
+  const counters = new Int32Array(new SharedArrayBuffer(8));
+  const chunk = Math.max(1, options.chunk ?? SCORING_CHUNK);
+  const input: ScoreWorkerInput = {
+    columns,
+    areaChains: options.ancestorsOf ? chainsOf(records, options.ancestorsOf) : null,
+    ignoreNationalId: options.ignoreNationalId ?? false,
+    parameters: plan.parameters,
+    threshold,
+    codes,
+    counters,
+    chunk,
   };
-  // Shares 1.. go to worker threads, each with its own copy of the records; share 0 is scored here,
-  // on the records already prepared, so that one core needs no copy (a million records and their
-  // prepared form are about a gigabyte per copy).
-  const workers = Array.from({ length: threads - 1 }, (_, w) => {
-    const t = w + 1;
-    const input: ScoreWorkerInput = {
-      records,
-      areaChains,
-      ignoreNationalId: options.ignoreNationalId ?? false,
-      parameters: plan.parameters,
-      threshold,
-      codes,
-      from: Math.min(count, t * share),
-      to: Math.min(count, (t + 1) * share),
-    };
-    return runWorker(input, (n) => report(t, n));
-  });
-  // Workers start while this thread scores: give them their turn to be created before it is busy.
-  await new Promise((resolve) => setImmediate(resolve));
-  const model = { parameters: plan.parameters, tf: plan.tf, threshold };
-  const own = scoreCandidates(plan.prepared, (k) => plan.blocks.pairAt(k), { from: 0, to: Math.min(count, share) }, model, options, (n) => report(0, n));
-  const parts = [own, ...(await Promise.all(workers))];
+  const results = workers.map((w) => w.score(input));
+  // This thread takes chunks too, on the records already prepared.
+  const own: number[] = [];
+  let parts: Int32Array[];
+  try {
+    const weigher = new ColumnWeigher(columns, plan.parameters, plan.tf, options);
+    while (options.scoreHere !== false) {
+      const from = Atomics.add(counters, 0, 1) * chunk;
+      if (from >= count) break;
+      const to = Math.min(count, from + chunk);
+      matchCandidates(weigher, codes, { from, to }, threshold, own);
+      options.onProgress?.('scoring', Atomics.add(counters, 1, to - from) + (to - from), count);
+    }
+    parts = await Promise.all(results);
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.stop()));
+    throw error;
+  }
+  const matched = new Int32Array(own.length + parts.reduce((n, p) => n + p.length, 0));
+  matched.set(own);
+  let at = own.length;
+  for (const part of parts) {
+    matched.set(part, at);
+    at += part.length;
+  }
+  matched.sort();
   options.onProgress?.('scoring', count, count);
-  return { pairs: parts.flat(), candidatePairs: count, blocking: plan.blocks.stats, parameters: plan.parameters };
+  return { pairs: explainMatches(plan, matched, options), candidatePairs: count, blocking: plan.blocks.stats, parameters: plan.parameters };
 }
 
 /** The hierarchy of every area the records name, as written and normalised (both forms are looked up). */
@@ -97,30 +137,50 @@ import(workerData.loader)
   .catch((error) => { setImmediate(() => { throw error; }); });
 `;
 
-function runWorker(input: ScoreWorkerInput, onProgress: (done: number) => void): Promise<MatchedPair[]> {
-  return new Promise((resolve, reject) => {
-    const loader = import.meta.resolve('tsx/esm/api');
-    const entry = new URL('./score-worker.ts', import.meta.url).href;
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { loader, entry, input } });
-    let settled = false;
-    worker.on('message', (message: ScoreWorkerMessage) => {
-      if (message.type === 'progress') onProgress(message.done);
-      else if (message.type === 'done') {
-        settled = true;
-        resolve(message.pairs);
-        void worker.terminate();
-      } else {
-        settled = true;
-        reject(new Error(`scoring worker failed: ${message.message}`));
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`scoring worker stopped (exit code ${code})`));
-    });
+interface ScoringWorker {
+  /** Sends the job; resolves with the positions of the matched pairs the worker scored. */
+  score(input: ScoreWorkerInput): Promise<Int32Array>;
+  stop(): Promise<void>;
+}
+
+function startWorkers(n: number): ScoringWorker[] {
+  return Array.from({ length: n }, startWorker);
+}
+
+function startWorker(): ScoringWorker {
+  const loader = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./score-worker.ts', import.meta.url).href;
+  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { loader, entry } });
+  let settle: { resolve: (matched: Int32Array) => void; reject: (error: Error) => void } | null = null;
+  let failure: Error | null = null;
+  let ended = false;
+  const fail = (error: Error): void => {
+    failure ??= error;
+    settle?.reject(failure);
+    settle = null;
+  };
+  worker.on('message', (message: ScoreWorkerMessage) => {
+    if (message.type === 'done') settle?.resolve(message.matched);
+    else fail(new Error(`scoring worker failed: ${message.message}`));
+    settle = null;
+    ended = true;
+    void worker.terminate();
   });
+  worker.on('error', fail);
+  worker.on('exit', (code) => {
+    if (!ended) fail(new Error(`scoring worker stopped (exit code ${code})`));
+  });
+  return {
+    score(input) {
+      return new Promise((resolve, reject) => {
+        if (failure) return reject(failure);
+        settle = { resolve, reject };
+        worker.postMessage(input);
+      });
+    },
+    async stop() {
+      ended = true;
+      await worker.terminate();
+    },
+  };
 }
