@@ -4,6 +4,7 @@ import type { Availability } from '../domain/registration-input.ts';
 import type { PersonRecord } from '../dedup/person-record.ts';
 import type { Volunteer, VolunteerStatus } from '../domain/volunteer.ts';
 import type { MusterSchema, VolunteersTable } from './schema.ts';
+import { COMPARABLE_COLUMNS, openComparableRow, type SealedComparableRow } from './comparable-row.ts';
 import { precompiledInsert } from './precompiled-insert.ts';
 import { nationalIdIndex, openVolunteer, phoneIndex, sealField, sealVolunteer, type NewVolunteer } from './volunteer-rows.ts';
 
@@ -165,26 +166,16 @@ export function createVolunteerStore(cipher: FieldCipher) {
   /** Only what deduplication compares, decrypted, for active volunteers (no roles or skills queries). */
   async function comparable(db: Executor, ids: readonly string[]): Promise<PersonRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await db
-      .selectFrom('volunteers')
-      .select(['id', 'given_name_enc', 'family_name_enc', 'birth_date_enc', 'phone_enc', 'national_id_enc', 'birth_year', 'area'])
-      .where('id', 'in', ids)
-      .where('status', '=', 'active')
-      .execute();
-    return rows.map((row) => {
-      const open = (field: 'given_name' | 'family_name' | 'birth_date' | 'phone' | 'national_id', sealed: string | null) =>
-        sealed === null ? null : cipher.decrypt(sealed, `volunteers.${field}:${row.id}`);
-      return {
-        id: row.id,
-        givenName: open('given_name', row.given_name_enc),
-        familyName: open('family_name', row.family_name_enc),
-        birthDate: open('birth_date', row.birth_date_enc),
-        birthYear: row.birth_year,
-        phone: open('phone', row.phone_enc),
-        nationalId: open('national_id', row.national_id_enc),
-        area: row.area,
-      };
-    });
+    const rows = await db.selectFrom('volunteers').select(COMPARABLE_COLUMNS).where('id', 'in', ids).where('status', '=', 'active').execute();
+    return rows.map((row) => openComparableRow(row, (sealed, context) => cipher.decrypt(sealed, context)));
+  }
+
+  /**
+   * One page of active volunteers' compared fields, still sealed, by increasing id after `after`: for
+   * reading the whole registry with the decryption on worker threads (openComparableRow opens them).
+   */
+  async function sealedComparablePage(db: Executor, after: string, limit: number): Promise<SealedComparableRow[]> {
+    return db.selectFrom('volunteers').select(COMPARABLE_COLUMNS).where('status', '=', 'active').where('id', '>', after).orderBy('id').limit(limit).execute();
   }
 
   async function getMany(db: Executor, ids: readonly string[]): Promise<Volunteer[]> {
@@ -286,7 +277,7 @@ export function createVolunteerStore(cipher: FieldCipher) {
       .execute();
   }
 
-  return { findExisting, insert, insertMany, get, getMany, comparable, list, update, phoneTakenBy, erase };
+  return { findExisting, insert, insertMany, get, getMany, comparable, sealedComparablePage, list, update, phoneTakenBy, erase };
 }
 
 export type VolunteerStore = ReturnType<typeof createVolunteerStore>;

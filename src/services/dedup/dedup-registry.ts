@@ -1,10 +1,10 @@
 import { findDuplicatesInParallel } from '../../dedup/parallel-duplicates.ts';
 import { parametersToJson } from '../../dedup/model/fellegi-sunter.ts';
-import type { PersonRecord } from '../../dedup/person-record.ts';
 import type { AppContext } from '../../app/app-context.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { forgetCachedDedupModel, REVIEW_THRESHOLD } from './dedup-model.ts';
 import { indexDuplicateKeys, queueReviews } from './flag-duplicates.ts';
+import { readComparableRegistry } from './read-registry.ts';
 
 export interface RegistryDedupResult {
   records: number;
@@ -16,8 +16,6 @@ export interface RegistryDedupResult {
   seconds: number;
 }
 
-const PAGE = 5000;
-
 /**
  * `muster dedup`: compares the whole registry (active volunteers), estimates the match model from it
  * (saved, and used from then on by the check on each registration), puts every likely pair in the
@@ -26,15 +24,7 @@ const PAGE = 5000;
  */
 export async function dedupRegistry(ctx: AppContext, actor: string, onProgress?: (step: string, done: number, total: number) => void): Promise<RegistryDedupResult> {
   const started = performance.now();
-  const records: PersonRecord[] = [];
-  let after = '';
-  for (;;) {
-    const ids = await ctx.database.db.selectFrom('volunteers').select('id').where('status', '=', 'active').where('id', '>', after).orderBy('id').limit(PAGE).execute();
-    if (ids.length === 0) break;
-    records.push(...(await ctx.volunteers.comparable(ctx.database.db, ids.map((r) => r.id))));
-    after = ids.at(-1)?.id ?? after;
-    onProgress?.('reading', records.length, records.length);
-  }
+  const records = await readComparableRegistry(ctx, { onProgress: (done) => onProgress?.('reading', done, done) });
   const result = await findDuplicatesInParallel(records, { ancestorsOf: ctx.drive.ancestorsOf, threshold: REVIEW_THRESHOLD, onProgress });
   const byId = new Map(records.map((r) => [r.id, r]));
   const now = ctx.clock().toISOString();
