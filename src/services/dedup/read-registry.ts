@@ -5,7 +5,7 @@ import type { PersonRecord } from '../../dedup/person-record.ts';
 import { openComparableRow, type SealedComparableRow } from '../../store/comparable-row.ts';
 
 /** Rows read at a time, and handed to a decryption thread at a time. */
-const PAGE = 5000;
+const PAGE_SIZE = 5000;
 
 /**
  * Every active volunteer's compared fields, in clear, by increasing id (what `muster dedup` compares).
@@ -14,8 +14,12 @@ const PAGE = 5000;
  * same function as the registration check uses) while this thread reads the next ones from the
  * database. Pages come back in the order they were read.
  */
-export async function readComparableRegistry(ctx: AppContext, options: { threads?: number; onProgress?: (done: number) => void } = {}): Promise<PersonRecord[]> {
+export async function readComparableRegistry(
+  ctx: AppContext,
+  options: { threads?: number; /** Rows per page (PAGE; smaller in tests). */ pageSize?: number; onProgress?: (done: number) => void } = {},
+): Promise<PersonRecord[]> {
   const db = ctx.database.db;
+  const PAGE = Math.max(1, options.pageSize ?? PAGE_SIZE);
   const records: PersonRecord[] = [];
   let page = await ctx.volunteers.sealedComparablePage(db, '', PAGE);
   const threads = Math.max(0, options.threads ?? availableParallelism());
