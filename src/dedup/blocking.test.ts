@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CandidatePairs, type BlockingRule } from './blocking.ts';
+import { CandidatePairs, PAIR_SHIFT, sortedUniqueCodes, type BlockingRule } from './blocking.ts';
 import type { PersonRecord } from './person-record.ts';
 import { prepareRecord } from './prepared-record.ts';
 
@@ -74,5 +74,27 @@ describe('blocking', () => {
     expect(blocks.isCandidate(40, 41)).toBe(true);
     expect(blocks.isCandidate(0, 1)).toBe(true); // years given alone, one apart
     expect(blocks.isCandidate(0, 5)).toBe(false);
+  });
+});
+
+describe('sortedUniqueCodes', () => {
+  it('gives the distinct pair codes in increasing order, as sorting them would', () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const records = 500;
+    const codes: number[] = [];
+    // Many partners for a few records (past the insertion sort), a few for most, repeats throughout.
+    for (let k = 0; k < 30_000; k++) {
+      const i = k % 10 === 0 ? random(5) : random(records - 1);
+      const j = i + 1 + random(records - 1 - i);
+      codes.push(i * PAIR_SHIFT + j);
+    }
+    codes.push(0 * PAIR_SHIFT + 1, (records - 2) * PAIR_SHIFT + (records - 1));
+    const expected = [...new Set(codes)].sort((a, b) => a - b);
+    expect(Array.from(sortedUniqueCodes(Float64Array.from(codes), records))).toEqual(expected);
+    expect(sortedUniqueCodes(new Float64Array(0), records)).toHaveLength(0);
   });
 });

@@ -308,7 +308,7 @@ export class CandidatePairs {
       keys.forEachBlock((block) => visit(block, 0));
       return stat;
     });
-    this.codes = out.sortedUnique();
+    this.codes = out.sortedUnique(records.length);
   }
 
   get size(): number {
@@ -465,10 +465,60 @@ class PairBuffer {
     }
   }
 
-  sortedUnique(): Float64Array {
-    const all = this.data.subarray(0, this.length).sort();
-    let n = 0;
-    for (let k = 0; k < all.length; k++) if (k === 0 || all[k] !== all[n - 1]) all[n++] = all[k] as number;
-    return all.slice(0, n);
+  /** The distinct codes, sorted (see sortedUniqueCodes); the buffer is used up. */
+  sortedUnique(records: number): Float64Array {
+    return sortedUniqueCodes(this.data.subarray(0, this.length), records);
   }
+}
+
+/** Below this many, a record's partners are sorted by insertion (most records have a few dozen). */
+const INSERTION_SORT_MAX = 48;
+
+/**
+ * The distinct pair codes of `codes` in increasing order, for pairs of records below `records`. A
+ * counting sort on the first record of each pair, then a small sort of each record's partners: linear
+ * in the codes, where sorting tens of millions of doubles took several seconds at a million records.
+ * `codes` is overwritten (the result is copied out of it).
+ */
+export function sortedUniqueCodes(codes: Float64Array, records: number): Float64Array {
+  const n = codes.length;
+  const starts = new Int32Array(records + 1);
+  for (let k = 0; k < n; k++) {
+    const first = Math.floor((codes[k] as number) / SHIFT);
+    starts[first + 1] = (starts[first + 1] as number) + 1;
+  }
+  for (let i = 0; i < records; i++) starts[i + 1] = (starts[i + 1] as number) + (starts[i] as number);
+  const next = starts.slice(0, records);
+  const partners = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const code = codes[k] as number;
+    const first = Math.floor(code / SHIFT);
+    const at = next[first] as number;
+    partners[at] = code - first * SHIFT;
+    next[first] = at + 1;
+  }
+  let out = 0;
+  for (let i = 0; i < records; i++) {
+    const from = starts[i] as number;
+    const to = starts[i + 1] as number;
+    if (to - from > INSERTION_SORT_MAX) partners.subarray(from, to).sort();
+    else {
+      for (let k = from + 1; k < to; k++) {
+        const j = partners[k] as number;
+        let m = k - 1;
+        while (m >= from && (partners[m] as number) > j) {
+          partners[m + 1] = partners[m] as number;
+          m--;
+        }
+        partners[m + 1] = j;
+      }
+    }
+    let last = -1;
+    for (let k = from; k < to; k++) {
+      const j = partners[k] as number;
+      if (j !== last) codes[out++] = i * SHIFT + j;
+      last = j;
+    }
+  }
+  return codes.slice(0, out);
 }
