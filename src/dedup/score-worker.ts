@@ -24,7 +24,7 @@ parentPort?.once('message', (input: ScoreWorkerInput) => {
       Atomics.add(input.counters, 1, to - from);
     }
     const out = Int32Array.from(matched);
-    post({ type: 'done', matched: out }, [out.buffer as ArrayBuffer]);
+    post({ type: 'done', matched: out }, [out.buffer]);
   } catch (error) {
     post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
