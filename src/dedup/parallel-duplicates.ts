@@ -27,10 +27,11 @@ export type ScoreWorkerMessage = { type: 'done'; matched: Int32Array } | { type:
 /** Below this many candidate pairs, starting threads costs more than it saves. */
 const MIN_PAIRS_FOR_THREADS = 2_000_000;
 /**
- * From this many records, the scoring threads start before blocking (loading their sources takes a
- * second or more, on a core that blocking leaves idle) rather than after it.
+ * From this many records (which give well over MIN_PAIRS_FOR_THREADS candidate pairs: 13 to 16 per
+ * record on the Nigerien registry), the scoring threads start before blocking (loading their sources
+ * takes a second or more, on a core that blocking leaves idle) rather than after it.
  */
-const MIN_RECORDS_FOR_EARLY_THREADS = 100_000;
+const MIN_RECORDS_FOR_EARLY_THREADS = 200_000;
 
 /**
  * findDuplicates with the scoring of candidate pairs spread over the cores: this thread and a worker
@@ -54,7 +55,7 @@ export async function findDuplicatesInParallel(
   const threads = Math.max(1, options.threads ?? availableParallelism());
   if (threads === 1) return findDuplicates(records, options);
   const minPairs = options.minPairsForThreads ?? MIN_PAIRS_FOR_THREADS;
-  let workers: ScoringWorker[] = records.length >= MIN_RECORDS_FOR_EARLY_THREADS && minPairs <= records.length * 20 ? startWorkers(threads - 1) : [];
+  let workers: ScoringWorker[] = records.length >= MIN_RECORDS_FOR_EARLY_THREADS ? startWorkers(threads - 1) : [];
   let plan;
   try {
     plan = planDuplicates(records, options);
