@@ -173,12 +173,18 @@ async function recordAnswer(deps: CallupDeps, ask: OpenAsk, kind: 'yes' | 'no', 
         .where('status', '=', 'queued')
         .where('id', 'in', (eb) => eb.selectFrom('callup_recipients').select('outbox_id').where('need_id', '=', ask.needId).where('state', '=', 'asked').where('outbox_id', 'is not', null) as never)
         .execute();
+      // Those whose question was withdrawn, or never queued (the dispatcher queues questions as it sends).
       await trx
         .updateTable('callup_recipients')
         .set({ state: 'cancelled' satisfies RecipientState, updated_at: at })
         .where('need_id', '=', ask.needId)
         .where('state', '=', 'asked')
-        .where((eb) => eb.exists(eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.id', '=', 'callup_recipients.outbox_id').where('outbox.status', '=', 'cancelled')))
+        .where((eb) =>
+          eb.or([
+            eb('outbox_id', 'is', null),
+            eb.exists(eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.id', '=', 'callup_recipients.outbox_id').where('outbox.status', '=', 'cancelled')),
+          ]),
+        )
         .execute();
       const unfilled = await trx.selectFrom('callup_needs').select('id').where('callup_id', '=', ask.callupId).where((eb) => eb('confirmed', '<', eb.ref('count'))).executeTakeFirst();
       if (!unfilled) await trx.updateTable('callups').set({ status: 'filled', filled_at: at, updated_at: at }).where('id', '=', ask.callupId).where('status', '=', 'running').execute();
