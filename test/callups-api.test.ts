@@ -4,6 +4,7 @@ import type { AppContext } from '../src/app/app-context.ts';
 import { buildServer } from '../src/http/build-server.ts';
 import { answerCallup } from '../src/services/callups/callup-answers.ts';
 import { createCallupDeps } from '../src/services/callups/callup-deps.ts';
+import { queueCallupQuestions } from '../src/services/callups/callup-sending.ts';
 import { describeEachDatabase, FIXED_NOW, type TestDatabase } from './helpers/databases.ts';
 import { insertPopulation, person } from './helpers/population.ts';
 import { prepareStaffPassword, signedInStaff, type SignedIn } from './helpers/staff.ts';
@@ -57,6 +58,7 @@ describeEachDatabase('call-ups API', (factory) => {
     expect((await app.inject({ method: 'POST', url: `/api/v1/callups/${id}/start?lang=fr`, headers: coordinator.headers })).json()).toMatchObject({ code: 'callup_invalid_state' });
 
     // The gateway has sent them all (questions not yet sent are withdrawn once a need is filled).
+    await queueCallupQuestions(createCallupDeps(ctx), FIXED_NOW, 1000);
     await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent' }).where('kind', '=', 'callup').execute());
     const deps = createCallupDeps(ctx);
     for (const p of people.slice(0, 3)) await answerCallup(deps, { phone: p.phone, text: 'OUI', now: FIXED_NOW });
@@ -90,6 +92,7 @@ describeEachDatabase('call-ups API', (factory) => {
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
     expect((await app.inject({ method: 'POST', url: `/api/v1/callups/${id}/start`, headers: coordinator.headers })).statusCode).toBe(200);
+    await queueCallupQuestions(createCallupDeps(ctx), FIXED_NOW, 1000);
     await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent' }).where('kind', '=', 'callup').execute());
 
     const address = await app.listen({ host: '127.0.0.1', port: 0 });

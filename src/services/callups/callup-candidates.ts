@@ -234,7 +234,7 @@ async function selectionFor(deps: CallupDeps, db: Executor, c: CallupForSelectio
  * every rule the stored columns decide. Birth years: the certainly adult years, and the borderline year
  * only when its exact date is known (that date decides, after decryption); `age` narrows to one of them.
  */
-function candidatesWhere(s: Selection, excluded: readonly string[], age: 'both' | 'certain' | 'borderline'): RawBuilder<unknown> {
+function candidatesWhere(s: Selection, excluded: readonly string[], age: 'both' | 'certain' | 'borderline', join: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
   const list = (xs: readonly (string | number)[]) => sql.join(xs.map((x) => sql`${x}`));
   const skill = s.need.skill === null ? sql`` : sql`and exists (select 1 from volunteer_skills vs where vs.volunteer_id = v.id and vs.skill = ${s.need.skill})`;
   const notExcluded = excluded.length === 0 ? sql`` : sql`and v.id not in ${idSet(s.deps, excluded)}`;
@@ -248,6 +248,7 @@ function candidatesWhere(s: Selection, excluded: readonly string[], age: 'both' 
       from homes h
       join volunteers v on v.area = h.area
       join volunteer_roles vr on vr.volunteer_id = v.id and vr.role = ${s.need.role}
+      ${join}
       where v.status = 'active'
         and v.merged_into is null
         and v.phone_hash is not null
@@ -284,7 +285,7 @@ async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: 
           partition by h.pos
           order by r.last_asked_at asc nulls first, r.last_served_at asc nulls first, ${byId}
         ) as turn
-      ${candidatesWhere(s, excluded, 'both')}
+      ${candidatesWhere(s, excluded, 'both', sql`left join callup_rotation r on r.volunteer_id = v.id`)}
     )
     select ${CANDIDATE_COLUMNS}, r.last_asked_at, r.last_served_at, ranked.turn
     from ranked
