@@ -77,6 +77,11 @@ describeEachDatabase('call-ups API', (factory) => {
     expect(listed.json().items).toMatchObject([{ id, needs: [{ count: 2, confirmed: 2 }] }]);
     const elsewhere = await signedInStaff(ctx, app, 'officer', { areas: ['NE004'] });
     expect((await app.inject({ method: 'GET', url: `/api/v1/callups/${id}/confirmed`, headers: elsewhere.headers })).json().items).toEqual([]);
+    // The list too is scoped: an officer elsewhere does not see the call-up; one of a commune inside it does.
+    expect((await app.inject({ method: 'GET', url: '/api/v1/callups', headers: elsewhere.headers })).json().items.map((c: { id: string }) => c.id)).not.toContain(id);
+    const commune = await signedInStaff(ctx, app, 'officer', { areas: ['NE008001'] });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/callups', headers: commune.headers })).json().items.map((c: { id: string }) => c.id)).toContain(id);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/callups', headers: coordinator.headers })).json().items.map((c: { id: string }) => c.id)).toContain(id);
     const audit = [...(await ctx.database.db.selectFrom('audit_pending').select(['action']).execute()), ...(await ctx.database.db.selectFrom('audit_log').select(['action']).execute())];
     expect(audit.filter((a) => a.action === 'callup.read_confirmed')).toHaveLength(3);
 
