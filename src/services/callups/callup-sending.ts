@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { callupAskText } from '../../callups/message.ts';
 import { isSmsLanguage } from '../../i18n/sms-messages.ts';
 import { PRIORITY } from '../../store/outbox-store.ts';
@@ -7,6 +7,12 @@ import type { CallupDeps } from './callup-deps.ts';
 import { lockCallup } from './callup-places.ts';
 import { liveCallupIds, loadCallup, openLetters, textValues } from './callups.ts';
 import { volunteerPhones } from './volunteer-phone.ts';
+
+/** A recipient's question queued: the same statement text for every row (no query building per row). */
+const SET_QUEUED = {
+  sqlite: `update callup_recipients set outbox_id = ?, phone_hash = ?, updated_at = ? where id = ? and state = 'asked'`,
+  postgres: `update callup_recipients set outbox_id = $1, phone_hash = $2, updated_at = $3 where id = $4 and state = 'asked'`,
+} as const;
 
 /**
  * Call-up questions are queued when they can be sent, not when people are chosen: starting a call-up
@@ -79,7 +85,7 @@ export async function queueCallupQuestions(deps: CallupDeps, now: Date, room: nu
           continue;
         }
         // The phone the question went to: a reply from it finds this row.
-        await trx.updateTable('callup_recipients').set({ outbox_id: s.outboxId, phone_hash: s.phoneHash, updated_at: at }).where('id', '=', r.id).where('state', '=', 'asked').execute();
+        await trx.executeQuery(CompiledQuery.raw(SET_QUEUED[deps.database.dialect], [s.outboxId, s.phoneHash, at, r.id]));
         n += 1;
       }
       if (cancelled.length > 0) {
