@@ -276,7 +276,11 @@ function numbered<T extends { birth_year: number | null }>(rows: T[]): T[] {
 
 async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: readonly string[]): Promise<(CandidateColumns & { turn: number })[]> {
   // Ids compare byte by byte on both databases, as the pure rotation compares them.
-  const byId = s.deps.database.dialect === 'postgres' ? sql`v.id collate "C"` : sql`v.id`;
+  const postgres = s.deps.database.dialect === 'postgres';
+  const byId = postgres ? sql`v.id collate "C"` : sql`v.id`;
+  // SQLite would otherwise scan the whole volunteers table (every row, ciphertexts and all) and look
+  // each one up among the ranked; CROSS JOIN keeps the ranked rows outside, each read by primary key.
+  const outerFirst = postgres ? sql`join` : sql`cross join`;
   const result = await sql<CandidateColumns & { turn: number }>`
     with ${homesValues(s)},
     ranked as (
@@ -289,7 +293,7 @@ async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: 
     )
     select ${CANDIDATE_COLUMNS}, r.last_asked_at, r.last_served_at, ranked.turn
     from ranked
-    join volunteers v on v.id = ranked.id
+    ${outerFirst} volunteers v on v.id = ranked.id
     left join callup_rotation r on r.volunteer_id = ranked.id
     order by ranked.turn, ranked.pos
     limit ${int(limit)}
