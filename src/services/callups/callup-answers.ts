@@ -46,6 +46,8 @@ export async function answerCallup(deps: CallupDeps, message: { phone: string; t
     .selectFrom('callup_recipients as cr')
     .innerJoin('callups as c', 'c.id', 'cr.callup_id')
     .select(['cr.id', 'cr.state', 'cr.callup_id', 'cr.need_id', 'cr.volunteer_id', 'cr.letter', 'cr.language', 'cr.clarified', 'c.title', 'c.report_place', 'c.report_at'])
+    // The live call-ups named first: the index is (callup_id, phone_hash).
+    .where('cr.callup_id', 'in', (eb) => eb.selectFrom('callups').select('callups.id').where('callups.status', 'in', ['running', 'filled']))
     .where('cr.phone_hash', '=', phoneHash)
     .where('cr.state', 'in', [...OPEN_STATES, ...ANSWERED_YES])
     .where('c.status', 'in', ['running', 'filled'])
@@ -227,6 +229,8 @@ export function callupPendingHook(deps: CallupDeps): CallupPendingHook {
       .selectFrom('callup_recipients as cr')
       .innerJoin('callups as c', 'c.id', 'cr.callup_id')
       .select(['c.title', 'cr.letter'])
+      // The live call-ups named first: the index is (callup_id, phone_hash).
+      .where('cr.callup_id', 'in', (eb) => eb.selectFrom('callups').select('callups.id').where('callups.status', 'in', ['running', 'filled']))
       .where('cr.phone_hash', '=', phoneIndex(deps.cipher, phone))
       .where('cr.state', 'in', [...OPEN_STATES])
       .where('c.status', 'in', ['running', 'filled'])
