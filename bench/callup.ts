@@ -4,8 +4,11 @@
  * Builds a synthetic registry once (SQLite, cached under bench/.data/callup-<registry>; each invocation
  * works on a copy, so that runs start from the same never-asked registry), or in DATABASE_URL (built
  * each time). Then in each run:
+ * - preview: the counts per need and area and the first candidates (before the start);
  * - start: a national call-up whose first wave asks `ask` people (need ask/1.5, over-asking 1.5):
- *   selection (query, eligibility, rotation) and queueing of every message in one transaction;
+ *   selection (query, eligibility, rotation) and one recipient row per person, in one transaction;
+ * - sending side: the questions queued into the outbox as a dispatcher does before sending (500 at a
+ *   time: phone read and decrypted, text rendered, phone and text sealed), each batch then marked sent;
  * - answers: `answers` people answer YES at once (`concurrency` at a time), through the same answer
  *   handling as the SMS hook, until each is confirmed or on standby.
  * Prints a Markdown table with the median of the runs.
@@ -19,7 +22,8 @@ import { sql } from 'kysely';
 import { openAppContext, type AppContext } from '../src/app/app-context.ts';
 import { answerCallup } from '../src/services/callups/callup-answers.ts';
 import { createCallupDeps } from '../src/services/callups/callup-deps.ts';
-import { closeCallup, createCallup, startCallup } from '../src/services/callups/callups.ts';
+import { queueCallupQuestions } from '../src/services/callups/callup-sending.ts';
+import { closeCallup, createCallup, previewCallup, startCallup } from '../src/services/callups/callups.ts';
 import { insertPopulation, person, type Person } from '../test/helpers/population.ts';
 
 const { values } = parseArgs({
@@ -98,7 +102,11 @@ async function main(): Promise<void> {
     if (databaseUrl) await fillRegistry(ctx);
     if (values['build-only']) return;
     const deps = createCallupDeps(ctx, { overAsk: 1.5, waveTimeoutMinutes: 120, smart: false });
-    const rows: { start: number; startCpu: number; asked: number; answers: number; perSecond: number; confirmed: number }[] = [];
+    const rows: { preview: number; previewCpu: number; start: number; startCpu: number; asked: number; queueCpu: number; answers: number; perSecond: number; confirmed: number }[] = [];
+    const cpuSeconds = (since: NodeJS.CpuUsage) => {
+      const used = process.cpuUsage(since);
+      return (used.user + used.system) / 1e6;
+    };
     for (let run = 0; run < RUNS; run++) {
       now = new Date(now.getTime() + 3600_000);
       const callup = await createCallup(deps, 'system:bench', {
@@ -113,14 +121,24 @@ async function main(): Promise<void> {
       // first, so that the background checkpointer's work on them is not counted in this run.
       if (ctx.database.dialect === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(ctx.database.db);
       let t = performance.now();
-      const cpu = process.cpuUsage();
+      let cpu = process.cpuUsage();
+      await previewCallup(deps, 'system:bench', callup.id);
+      const preview = (performance.now() - t) / 1000;
+      const previewCpu = cpuSeconds(cpu);
+      t = performance.now();
+      cpu = process.cpuUsage();
       const started = await startCallup(deps, 'system:bench', callup.id);
       const start = (performance.now() - t) / 1000;
-      const used = process.cpuUsage(cpu);
-      const startCpu = (used.user + used.system) / 1e6;
+      const startCpu = cpuSeconds(cpu);
       const asked = Object.values(started.asked).reduce((a, b) => a + b, 0);
-      // The messages have gone out: a yes must not meet a withdrawn question.
-      await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent' }).where('status', '=', 'queued').execute());
+      // The messages go out as a dispatcher sends them: a yes must not meet a withdrawn question.
+      cpu = process.cpuUsage();
+      for (;;) {
+        const queued = await queueCallupQuestions(deps, now, 500);
+        await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent', sent_at: now.toISOString() }).where('status', '=', 'queued').execute());
+        if (queued === 0) break;
+      }
+      const queueCpu = cpuSeconds(cpu);
       const recipients = await ctx.database.db
         .selectFrom('callup_recipients as cr')
         .innerJoin('volunteers as v', 'v.id', 'cr.volunteer_id')
@@ -138,14 +156,18 @@ async function main(): Promise<void> {
       const answerSeconds = (performance.now() - t) / 1000;
       // Closed, so that the next run's answers are not to two open call-ups at once.
       await closeCallup(deps, 'system:bench', callup.id);
-      rows.push({ start, startCpu, asked, answers: phones.length, perSecond: phones.length / answerSeconds, confirmed });
-      log(`run ${run + 1}: asked ${asked} in ${start.toFixed(2)} s (${startCpu.toFixed(2)} CPU s); ${phones.length} answers at ${(phones.length / answerSeconds).toFixed(0)}/s (${confirmed} confirmed)`);
+      rows.push({ preview, previewCpu, start, startCpu, asked, queueCpu, answers: phones.length, perSecond: phones.length / answerSeconds, confirmed });
+      log(`run ${run + 1}: preview ${preview.toFixed(2)} s (${previewCpu.toFixed(2)} CPU s); asked ${asked} in ${start.toFixed(2)} s (${startCpu.toFixed(2)} CPU s); queued for sending in ${queueCpu.toFixed(2)} CPU s; `);
+      log(`  ${phones.length} answers at ${(phones.length / answerSeconds).toFixed(0)}/s (${confirmed} confirmed)`);
     }
     console.log(`\nCall-ups on ${ctx.database.dialect}, registry ${REGISTRY}, ${RUNS} runs (median)\n`);
     console.log('| measure | median | goal |');
     console.log('|---|---|---|');
+    console.log(`| preview (counts per need and area, first candidates) (s) | ${median(rows.map((r) => r.preview)).toFixed(2)} | |`);
+    console.log(`| the same, CPU seconds | ${median(rows.map((r) => r.previewCpu)).toFixed(2)} | |`);
     console.log(`| select and queue ${median(rows.map((r) => r.asked))} recipients (s) | ${median(rows.map((r) => r.start)).toFixed(2)} | <= 5 s for 100,000 from 1M |`);
     console.log(`| the same, CPU seconds of the process (all threads) | ${median(rows.map((r) => r.startCpu)).toFixed(2)} | |`);
+    console.log(`| sending side: questions queued 500 at a time as a dispatcher does, CPU s for all (µs per question) | ${median(rows.map((r) => r.queueCpu)).toFixed(2)} (${((median(rows.map((r) => r.queueCpu)) / Math.max(1, median(rows.map((r) => r.asked)))) * 1e6).toFixed(0)}) | |`);
     console.log(`| answers processed per second (${median(rows.map((r) => r.answers))} YES, ${CONCURRENCY} at a time) | ${median(rows.map((r) => r.perSecond)).toFixed(0)} | >= 1,000/s |`);
   } finally {
     await ctx.database.close();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../src/app/app-context.ts';
 import { callupPendingHook, callupReplyHook, callupStopHook } from '../src/services/callups/callup-answers.ts';
 import { createCallupDeps, type CallupDeps } from '../src/services/callups/callup-deps.ts';
+import { queueCallupQuestions } from '../src/services/callups/callup-sending.ts';
 import { advanceCallups } from '../src/services/callups/callup-waves.ts';
 import { callupStatus, createCallup, startCallup, type CallupInput } from '../src/services/callups/callups.ts';
 import { handleInboundSms } from '../src/services/messaging/handle-inbound-sms.ts';
@@ -61,6 +62,7 @@ describeEachDatabase('call-up answers', (factory) => {
       ...input,
     });
     await startCallup(deps, 'staff:coord', callup.id);
+    await queueCallupQuestions(deps, now, 1000);
     await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent', sent_at: now.toISOString() }).where('status', '=', 'queued').execute());
     return callup;
   }

@@ -6,6 +6,7 @@ import { Dispatcher } from '../src/messaging/dispatcher.ts';
 import { createKannelGateway } from '../src/messaging/kannel-client.ts';
 import { callupPendingHook, callupReplyHook, callupStopHook } from '../src/services/callups/callup-answers.ts';
 import { createCallupDeps, type CallupDeps } from '../src/services/callups/callup-deps.ts';
+import { callupFeed } from '../src/services/callups/callup-sending.ts';
 import { advanceCallups } from '../src/services/callups/callup-waves.ts';
 import { callupStatus, createCallup, startCallup } from '../src/services/callups/callups.ts';
 import { createMessagingDeps, type MessagingDeps } from '../src/services/messaging/messaging-deps.ts';
@@ -64,7 +65,7 @@ describe.skipIf(!kannelAvailable)('a call-up through real Kannel and an SMPP SMS
       maxSockets: 10,
     });
     gateway = kannelGateway;
-    dispatcher = new Dispatcher({ database: ctx.database, outbox: messaging.outbox, gateway: kannelGateway, clock: ctx.clock }, { ratePerSecond: 500, concurrency: 10, leaseMs: 4000, retryMaxMs: 1000, pollMs: 50 });
+    dispatcher = new Dispatcher({ database: ctx.database, outbox: messaging.outbox, gateway: kannelGateway, clock: ctx.clock, feed: callupFeed(callups) }, { ratePerSecond: 500, concurrency: 10, leaseMs: 4000, retryMaxMs: 1000, pollMs: 50 });
     dispatcher.start();
   }, 60_000);
 

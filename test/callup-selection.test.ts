@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../src/app/app-context.ts';
-import { nextCandidates } from '../src/services/callups/callup-candidates.ts';
+import { countCandidates, nextCandidates } from '../src/services/callups/callup-candidates.ts';
 import { createCallupDeps, type CallupDeps } from '../src/services/callups/callup-deps.ts';
 import { candidatesFor, createCallup, loadCallup, startCallup, type Callup } from '../src/services/callups/callups.ts';
 import { phoneIndex } from '../src/store/volunteer-rows.ts';
@@ -105,6 +105,18 @@ describeEachDatabase('call-up selection in the database', (factory) => {
           const chosen = (await nextCandidates(deps, ctx.database.db, c, need, NOW, n)).map((o) => o.candidate.id);
           expect(chosen).toEqual(reference.slice(0, n));
         }
+        // The preview's counts per call-up area (borderline birth dates decided one by one) are the
+        // pure rules' counts; left-out people (an earlier need's first wave) are neither counted nor chosen.
+        const ordered = await candidatesFor(deps, ctx.database.db, c, need, NOW, new Set());
+        const perArea = (areas: readonly string[]) => c.areas.map((a) => areas.filter((x) => x === a).length);
+        const counted = await countCandidates(deps, ctx.database.db, c, need, NOW);
+        expect(c.areas.map((_, i) => counted.get(i) ?? 0)).toEqual(perArea(ordered.map((o) => o.candidate.area)));
+        const left = reference.filter((_, i) => i % 3 === 0);
+        const without = await countCandidates(deps, ctx.database.db, c, need, NOW, left);
+        expect([...without.values()].reduce((x, y) => x + y, 0)).toBe(reference.length - left.length);
+        const rest = (await candidatesFor(deps, ctx.database.db, c, need, NOW, new Set(left))).map((o) => o.candidate.id);
+        expect(rest).toHaveLength(reference.length - left.length);
+        expect((await nextCandidates(deps, ctx.database.db, c, need, NOW, rest.length, new Set(left))).map((o) => o.candidate.id)).toEqual(rest);
       }
     };
     await compare(draft);

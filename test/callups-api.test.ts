@@ -4,6 +4,7 @@ import type { AppContext } from '../src/app/app-context.ts';
 import { buildServer } from '../src/http/build-server.ts';
 import { answerCallup } from '../src/services/callups/callup-answers.ts';
 import { createCallupDeps } from '../src/services/callups/callup-deps.ts';
+import { queueCallupQuestions } from '../src/services/callups/callup-sending.ts';
 import { describeEachDatabase, FIXED_NOW, type TestDatabase } from './helpers/databases.ts';
 import { insertPopulation, person } from './helpers/population.ts';
 import { prepareStaffPassword, signedInStaff, type SignedIn } from './helpers/staff.ts';
@@ -57,6 +58,7 @@ describeEachDatabase('call-ups API', (factory) => {
     expect((await app.inject({ method: 'POST', url: `/api/v1/callups/${id}/start?lang=fr`, headers: coordinator.headers })).json()).toMatchObject({ code: 'callup_invalid_state' });
 
     // The gateway has sent them all (questions not yet sent are withdrawn once a need is filled).
+    await queueCallupQuestions(createCallupDeps(ctx), FIXED_NOW, 1000);
     await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent' }).where('kind', '=', 'callup').execute());
     const deps = createCallupDeps(ctx);
     for (const p of people.slice(0, 3)) await answerCallup(deps, { phone: p.phone, text: 'OUI', now: FIXED_NOW });
@@ -75,6 +77,11 @@ describeEachDatabase('call-ups API', (factory) => {
     expect(listed.json().items).toMatchObject([{ id, needs: [{ count: 2, confirmed: 2 }] }]);
     const elsewhere = await signedInStaff(ctx, app, 'officer', { areas: ['NE004'] });
     expect((await app.inject({ method: 'GET', url: `/api/v1/callups/${id}/confirmed`, headers: elsewhere.headers })).json().items).toEqual([]);
+    // The list too is scoped: an officer elsewhere does not see the call-up; one of a commune inside it does.
+    expect((await app.inject({ method: 'GET', url: '/api/v1/callups', headers: elsewhere.headers })).json().items.map((c: { id: string }) => c.id)).not.toContain(id);
+    const commune = await signedInStaff(ctx, app, 'officer', { areas: ['NE008001'] });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/callups', headers: commune.headers })).json().items.map((c: { id: string }) => c.id)).toContain(id);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/callups', headers: coordinator.headers })).json().items.map((c: { id: string }) => c.id)).toContain(id);
     const audit = [...(await ctx.database.db.selectFrom('audit_pending').select(['action']).execute()), ...(await ctx.database.db.selectFrom('audit_log').select(['action']).execute())];
     expect(audit.filter((a) => a.action === 'callup.read_confirmed')).toHaveLength(3);
 
@@ -90,6 +97,7 @@ describeEachDatabase('call-ups API', (factory) => {
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
     expect((await app.inject({ method: 'POST', url: `/api/v1/callups/${id}/start`, headers: coordinator.headers })).statusCode).toBe(200);
+    await queueCallupQuestions(createCallupDeps(ctx), FIXED_NOW, 1000);
     await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent' }).where('kind', '=', 'callup').execute());
 
     const address = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -3,6 +3,7 @@ import type { AppContext } from '../src/app/app-context.ts';
 import { answerCallup, callupPendingHook, callupReplyHook } from '../src/services/callups/callup-answers.ts';
 import { handleUssd } from '../src/services/messaging/handle-ussd.ts';
 import { createCallupDeps, type CallupDeps } from '../src/services/callups/callup-deps.ts';
+import { queueCallupQuestions } from '../src/services/callups/callup-sending.ts';
 import { advanceCallups } from '../src/services/callups/callup-waves.ts';
 import { callupStatus, cancelCallup, confirmedPeople, createCallup, previewCallup, startCallup, type CallupInput } from '../src/services/callups/callups.ts';
 import { handleInboundSms } from '../src/services/messaging/handle-inbound-sms.ts';
@@ -49,8 +50,12 @@ describeEachDatabase('call-ups', (factory) => {
 
   const send = (phone: string, text: string) => handleInboundSms(messaging, { gatewayId: `g-${++gatewayCounter}`, from: phone, to: '1234', text });
 
-  /** Every call-up message queued and not yet "sent", decrypted; marks them delivered (a gateway that delivers at once). */
+  /**
+   * Every message queued and not yet "sent" (call-up questions queued first, as the dispatcher does
+   * before it sends), decrypted; marks them delivered (a gateway that delivers at once).
+   */
   async function deliverQueued(): Promise<{ phone: string; body: string; kind: string }[]> {
+    await queueCallupQuestions(deps, now, 10_000);
     const rows = await ctx.database.db.selectFrom('outbox').selectAll().where('status', '=', 'queued').orderBy('id').execute();
     if (rows.length === 0) return [];
     await ctx.database.write((trx) =>
@@ -154,14 +159,18 @@ describeEachDatabase('call-ups', (factory) => {
     expect(await advanceCallups(deps, new Date(t0 + 90 * MINUTE))).toMatchObject({ asked: 0, timedOut: 0 });
     // Sent 30 minutes after being queued: the hour counts from then.
     const sentAt = new Date(t0 + 30 * MINUTE).toISOString();
+    expect(await queueCallupQuestions(deps, new Date(t0 + 30 * MINUTE), 100)).toBe(2);
     const firstWave = (await recipientsOf(callup.id)).map((r) => r.outbox_id ?? '');
     await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent', sent_at: sentAt }).where('id', 'in', firstWave).execute());
     expect((await advanceCallups(deps, new Date(t0 + 89 * MINUTE))).asked).toBe(0);
     expect(await advanceCallups(deps, new Date(t0 + 90 * MINUTE))).toMatchObject({ asked: 2, timedOut: 2 });
     const rows = await recipientsOf(callup.id);
     expect(rows.map((r) => [r.wave, r.state]).sort()).toEqual([[1, 'no_answer'], [1, 'no_answer'], [2, 'asked'], [2, 'asked']]);
+    // The second wave's questions reach the outbox; the gateway has not taken them yet.
+    expect(await queueCallupQuestions(deps, new Date(t0 + 90 * MINUTE), 100)).toBe(2);
     await cancelCallup(deps, 'staff:coord', callup.id);
     // Questions still waiting for the gateway are not sent after a cancel.
+    expect(await queueCallupQuestions(deps, new Date(t0 + 91 * MINUTE), 100)).toBe(0);
     const unsent = await ctx.database.db.selectFrom('outbox').innerJoin('callup_recipients as cr', 'cr.outbox_id', 'outbox.id').select(['outbox.status', 'cr.wave']).where('cr.callup_id', '=', callup.id).execute();
     expect(unsent.map((m) => [m.wave, m.status]).sort()).toEqual([[1, 'sent'], [1, 'sent'], [2, 'cancelled'], [2, 'cancelled']]);
   });

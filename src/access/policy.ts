@@ -129,6 +129,16 @@ export function inScope(scope: VolunteerScope, volunteer: VolunteerFacts, ancest
   }
 }
 
+/**
+ * Whether a call-up is within an officer's areas: one of its areas lies within one of theirs, or one of
+ * theirs within one of its areas (a national call-up concerns every commune's officer). Other principals
+ * allowed to read call-ups see them all.
+ */
+export function callupInScope(principal: Principal, callupAreas: readonly string[], ancestorsOf: (pcode: string) => readonly string[]): boolean {
+  if (principal.kind !== 'staff' || principal.role !== 'officer') return true;
+  return callupAreas.some((area) => principal.areas.some((mine) => ancestorsOf(area).includes(mine) || ancestorsOf(mine).includes(area)));
+}
+
 /** Fields of a volunteer that may be shown; the rest is removed before anything leaves the server. */
 export const PERSONAL_FIELDS = ['givenName', 'familyName', 'sex', 'birthDate', 'birthYear', 'birthPrecision', 'phone', 'nationalId'] as const;
 export type VolunteerField =

@@ -25,6 +25,11 @@ export interface DispatcherDeps {
   gateway: SmsGateway;
   clock: () => Date;
   onError?: (error: unknown) => void;
+  /**
+   * Queues messages that are due but not yet in the outbox (call-up questions, callup-sending.ts), up
+   * to `room`, before each claim: they are rendered and sealed when they can be sent.
+   */
+  feed?: (now: Date, room: number) => Promise<number>;
 }
 
 /** 1 s, 2 s, 4 s... up to `max`. */
@@ -118,6 +123,7 @@ export class Dispatcher {
     const { database, outbox, gateway, clock } = this.deps;
     const earlier = this.takeRecordError();
     if (earlier) throw earlier;
+    if (this.deps.feed) await this.deps.feed(clock(), this.batchSize);
     const batch = await outbox.claim(database, this.owner, clock(), this.batchSize, this.options.leaseMs);
     if (batch.length === 0) return 0;
     const results: Array<{ message: ClaimedSms; result: SendResult }> = [];

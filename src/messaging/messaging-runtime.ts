@@ -1,6 +1,7 @@
 import type { AppContext } from '../app/app-context.ts';
 import { callupPendingHook, callupReplyHook, callupStopHook } from '../services/callups/callup-answers.ts';
 import { callupSettingsFromEnv, createCallupDeps } from '../services/callups/callup-deps.ts';
+import { callupFeed } from '../services/callups/callup-sending.ts';
 import { advanceCallups } from '../services/callups/callup-waves.ts';
 import { createMessagingDeps, type MessagingDeps } from '../services/messaging/messaging-deps.ts';
 import { createOutboxStore } from '../store/outbox-store.ts';
@@ -40,7 +41,7 @@ export function startMessaging(ctx: AppContext, config: MessagingConfig, options
     : null;
   if (gateway) {
     dispatcher = new Dispatcher(
-      { database: ctx.database, outbox: deps.outbox, gateway, clock: ctx.clock, ...(options.onError ? { onError: options.onError } : {}) },
+      { database: ctx.database, outbox: deps.outbox, gateway, clock: ctx.clock, feed: callupFeed(callups), ...(options.onError ? { onError: options.onError } : {}) },
       { ratePerSecond: config.ratePerSecond, concurrency: config.concurrency, leaseMs: config.leaseMs, retryMaxMs: config.retryMaxMs, pollMs: config.pollMs },
     );
     dispatcher.start();

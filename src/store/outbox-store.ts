@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import { planSms } from '../domain/sms-encoding.ts';
 import type { Database } from './database.ts';
+import { precompiledInsert } from './precompiled-insert.ts';
 import { uuidv7 } from './ids.ts';
 import type { MusterSchema } from './schema.ts';
 import type { OutboxTable } from './schema-messaging.ts';
@@ -65,6 +66,13 @@ export interface OutboxOptions {
  * it; dispatchers claim rows with a lease and record what the gateway said. Phones and texts are
  * encrypted (bound to the row), phones found by blind index.
  */
+const OUTBOX_COLUMNS = [
+  'id', 'dedup_key', 'channel', 'priority', 'kind', 'phone_enc', 'phone_hash', 'sender', 'body_enc', 'encoding', 'segments', 'status', 'attempts',
+  'next_attempt_at', 'lease_owner', 'lease_until', 'last_error', 'dlr_status', 'created_at', 'sending_at', 'sent_at', 'delivered_at', 'failed_at', 'cancelled_at',
+] as const satisfies readonly (keyof OutboxTable)[];
+/** Many messages at once (a call-up's questions): a dedup key already queued is skipped. */
+const insertOutbox = precompiledInsert('outbox', OUTBOX_COLUMNS, { rowsPerStatement: 128, skipConflicts: true, returning: 'id' });
+
 export function createOutboxStore(cipher: FieldCipher, options: OutboxOptions) {
   /** A new queued row: the text planned (encoding, parts), phone and text encrypted and bound to the row. */
   function queuedRow(message: OutgoingSms, phoneHash: string, now: Date, plan = planSms(message.body, { smart: options.smart })): OutboxTable {
@@ -265,11 +273,7 @@ export function createOutboxStore(cipher: FieldCipher, options: OutboxOptions) {
       idOf.set(message.dedupKey, row.id);
       rows.push(row);
     });
-    const inserted = new Set<string>();
-    for (const chunk of statementChunks(rows, 128)) {
-      const done = await db.insertInto('outbox').values(chunk).onConflict((oc) => oc.column('dedup_key').doNothing()).returning('id').execute();
-      for (const r of done) inserted.add(r.id);
-    }
+    const inserted = new Set((await insertOutbox.run(db, rows)) as string[]);
     return messages.map((m) => {
       const id = idOf.get(m.dedupKey);
       return id !== undefined && inserted.has(id) ? id : null;

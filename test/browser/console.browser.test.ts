@@ -5,6 +5,7 @@ import { hashPassword } from '../../src/auth/passwords.ts';
 import { currentTotp, newTotpSecret } from '../../src/auth/totp.ts';
 import { advanceCallups } from '../../src/services/callups/callup-waves.ts';
 import { createCallupDeps } from '../../src/services/callups/callup-deps.ts';
+import { queueCallupQuestions } from '../../src/services/callups/callup-sending.ts';
 import { createCallup } from '../../src/services/callups/callups.ts';
 import { registerVolunteer } from '../../src/services/register-volunteer.ts';
 import { createStaffUser } from '../../src/services/staff/manage-staff.ts';
@@ -229,7 +230,9 @@ describeBrowser('console in Chromium: sign-in with TOTP, roster, volunteer, dupl
     // From here on the page is never reloaded: a mark set on the window now must still be there.
     await page.evaluate(() => Object.assign(globalThis, { musterNoReload: true }));
     const gateway = (path: string, query: Record<string, string>) => fetch(`${server.origin}/api/v1/gateway/kannel/${path}?${new URLSearchParams({ ...query, token: GATEWAY_TOKEN }).toString()}`);
-    // The gateway reports the questions delivered; the worker's next tick records it.
+    // The dispatcher queues the questions as it sends them; the gateway reports them delivered; the
+    // worker's next tick records it.
+    await queueCallupQuestions(createCallupDeps(ctx), new Date(), 100);
     const asked = await ctx.database.db.selectFrom('outbox').select('id').where('kind', '=', 'callup').execute();
     expect(asked).toHaveLength(5);
     for (const { id } of asked) expect((await gateway('dlr', { id, status: '1' })).status).toBe(200);

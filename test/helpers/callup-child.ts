@@ -4,7 +4,7 @@
  *   node bin/run-ts.js test/helpers/callup-child.ts dispatcher DATABASE_URL CALLUP_ID STOP_FILE
  *   node bin/run-ts.js test/helpers/callup-child.ts answers DATABASE_URL CALLUP_ID NAME TAKE_BACK
  *
- * dispatcher: the worker's part: each step, questions still queued are "sent" (a gateway that sends at
+ * dispatcher: the worker's part: each step, questions are queued (as the dispatcher does) and "sent" (a gateway that sends at
  * once) and advanceCallups moves the call-up on (timeouts, next waves), the clock a third of a wave on;
  * it goes on until STOP_FILE exists (the test creates it once both answer processes have ended: a place
  * given back late must still find a dispatcher to ask the next people), within a bound.
@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { openAppContext } from '../../src/app/app-context.ts';
 import { answerCallup } from '../../src/services/callups/callup-answers.ts';
 import { createCallupDeps } from '../../src/services/callups/callup-deps.ts';
+import { queueCallupQuestions } from '../../src/services/callups/callup-sending.ts';
 import { advanceCallups } from '../../src/services/callups/callup-waves.ts';
 import { FIXED_NOW, TEST_KEY } from './databases.ts';
 
@@ -46,6 +47,7 @@ try {
     // Bounded: 2,000 steps move the clock about 14 days, within the call-up's answer deadline.
     for (let step = 0; step < 2000 && !existsSync(stopFile); step++) {
       const at = now.toISOString();
+      await queueCallupQuestions(deps, now, 10_000);
       await ctx.database.write((trx) => trx.updateTable('outbox').set({ status: 'sent', sent_at: at }).where('status', '=', 'queued').where('kind', '=', 'callup').execute());
       const r = await advanceCallups(deps, now);
       asked += r.asked;

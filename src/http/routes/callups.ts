@@ -15,6 +15,7 @@ import {
   previewCallup,
   startCallup,
 } from '../../services/callups/callups.ts';
+import { callupInScope } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { callerOf, type RouteDeps } from '../build-server.ts';
 import { sendProblem } from '../problem.ts';
@@ -44,7 +45,7 @@ export function callupRoutes(app: FastifyInstance, { ctx }: RouteDeps, done: () 
   app.get(
     '/api/v1/callups',
     { schema: { tags: ['callups'], summary: 'Call-ups, newest first', querystring: listQuery }, config: { permission: 'callup.read' } },
-    async (request) => ({ items: await listCallups(deps, (request.query as z.infer<typeof listQuery>).limit) }),
+    async (request) => ({ items: await listCallups(deps, (request.query as z.infer<typeof listQuery>).limit, (areas) => callupInScope(request.principal, areas, (p) => ctx.drive.ancestorsOf(p))) }),
   );
 
   app.post(

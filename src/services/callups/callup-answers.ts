@@ -46,6 +46,8 @@ export async function answerCallup(deps: CallupDeps, message: { phone: string; t
     .selectFrom('callup_recipients as cr')
     .innerJoin('callups as c', 'c.id', 'cr.callup_id')
     .select(['cr.id', 'cr.state', 'cr.callup_id', 'cr.need_id', 'cr.volunteer_id', 'cr.letter', 'cr.language', 'cr.clarified', 'c.title', 'c.report_place', 'c.report_at'])
+    // The live call-ups named first: the index is (callup_id, phone_hash).
+    .where('cr.callup_id', 'in', (eb) => eb.selectFrom('callups').select('callups.id').where('callups.status', 'in', ['running', 'filled']))
     .where('cr.phone_hash', '=', phoneHash)
     .where('cr.state', 'in', [...OPEN_STATES, ...ANSWERED_YES])
     .where('c.status', 'in', ['running', 'filled'])
@@ -173,12 +175,18 @@ async function recordAnswer(deps: CallupDeps, ask: OpenAsk, kind: 'yes' | 'no', 
         .where('status', '=', 'queued')
         .where('id', 'in', (eb) => eb.selectFrom('callup_recipients').select('outbox_id').where('need_id', '=', ask.needId).where('state', '=', 'asked').where('outbox_id', 'is not', null) as never)
         .execute();
+      // Those whose question was withdrawn, or never queued (the dispatcher queues questions as it sends).
       await trx
         .updateTable('callup_recipients')
         .set({ state: 'cancelled' satisfies RecipientState, updated_at: at })
         .where('need_id', '=', ask.needId)
         .where('state', '=', 'asked')
-        .where((eb) => eb.exists(eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.id', '=', 'callup_recipients.outbox_id').where('outbox.status', '=', 'cancelled')))
+        .where((eb) =>
+          eb.or([
+            eb('outbox_id', 'is', null),
+            eb.exists(eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.id', '=', 'callup_recipients.outbox_id').where('outbox.status', '=', 'cancelled')),
+          ]),
+        )
         .execute();
       const unfilled = await trx.selectFrom('callup_needs').select('id').where('callup_id', '=', ask.callupId).where((eb) => eb('confirmed', '<', eb.ref('count'))).executeTakeFirst();
       if (!unfilled) await trx.updateTable('callups').set({ status: 'filled', filled_at: at, updated_at: at }).where('id', '=', ask.callupId).where('status', '=', 'running').execute();
@@ -221,6 +229,8 @@ export function callupPendingHook(deps: CallupDeps): CallupPendingHook {
       .selectFrom('callup_recipients as cr')
       .innerJoin('callups as c', 'c.id', 'cr.callup_id')
       .select(['c.title', 'cr.letter'])
+      // The live call-ups named first: the index is (callup_id, phone_hash).
+      .where('cr.callup_id', 'in', (eb) => eb.selectFrom('callups').select('callups.id').where('callups.status', 'in', ['running', 'filled']))
       .where('cr.phone_hash', '=', phoneIndex(deps.cipher, phone))
       .where('cr.state', 'in', [...OPEN_STATES])
       .where('c.status', 'in', ['running', 'filled'])

@@ -149,26 +149,15 @@ export async function nextCandidates(
   exclude: ReadonlySet<string> = new Set(),
 ): Promise<RankedCandidate[]> {
   if (limit <= 0) return [];
-  const rules = rulesFor(deps, c, now);
-  const oldest = certainlyOfAgeBirthYear(rules.reportDay, rules.minimumAge) + 1;
-  // Each home area under the call-up's areas, with the position of the call-up area it counts for.
-  const position = new Map(c.areas.map((a, i) => [a, i]));
-  const homes = new Map<string, number>();
-  for (const a of c.areas) {
-    for (const home of deps.drive.descendantsOf(a)) {
-      if (homes.has(home)) continue;
-      const callupArea = matchingArea(home, rules);
-      if (callupArea !== null) homes.set(home, position.get(callupArea) ?? 0);
-    }
-  }
-  if (homes.size === 0) return [];
+  const s = await selectionFor(deps, db, c, need, now);
+  if (s.homes.size === 0) return [];
   const excluded = new Set(exclude);
   for (;;) {
-    const rows = await rankedQuery(deps, db, c, need, rules, oldest, homes, limit, excluded);
+    const rows = await rankedQuery(db, s, limit, [...excluded]);
     const out: RankedCandidate[] = [];
     let rejected = 0;
     for (const row of rows) {
-      const candidate = checkedCandidate(deps, row, need, rules, oldest);
+      const candidate = checkedCandidate(deps, row, need, s.rules, s.oldest);
       if (candidate === null) {
         excluded.add(row.id);
         rejected += 1;
@@ -184,61 +173,170 @@ export async function nextCandidates(
 /** Parameters as typed values: PostgreSQL would otherwise read them as text. */
 const int = (n: number): RawBuilder<number> => sql<number>`cast(${n} as integer)`;
 
-async function rankedQuery(
-  deps: CallupDeps,
-  db: Executor,
-  c: CallupForSelection & { id: string },
-  need: NeedForSelection,
-  rules: EligibilityRules,
-  oldest: number,
-  homes: ReadonlyMap<string, number>,
-  limit: number,
-  excluded: ReadonlySet<string>,
-): Promise<(CandidateColumns & { turn: number })[]> {
-  const postgres = deps.database.dialect === 'postgres';
-  // Ids compare byte by byte on both databases, as the pure rotation compares them.
-  const byId = postgres ? sql`v.id collate "C"` : sql`v.id`;
+/**
+ * A set of ids as one parameter (a JSON array on SQLite, a text array on PostgreSQL), so that a set of
+ * any size (the first wave of an earlier need, in the preview) fits one statement.
+ */
+function idSet(deps: Pick<CallupDeps, 'database'>, ids: readonly string[]): RawBuilder<unknown> {
+  return deps.database.dialect === 'postgres' ? sql`(select unnest(cast(${[...ids]} as text[])))` : sql`(select value from json_each(${JSON.stringify(ids)}))`;
+}
+
+/**
+ * The other call-ups still taking answers whose report time is within a day of this one's: someone
+ * who said yes to one of them is not asked. Named in the queries (there are few), so that the unique
+ * key (callup_id, volunteer_id) of the recipients serves the lookup.
+ */
+async function sameDatesCallups(db: Executor, c: CallupForSelection & { id: string }): Promise<string[]> {
   const reportMs = new Date(c.reportAt).getTime();
-  const from = new Date(reportMs - SAME_DATES_MS).toISOString();
-  const to = new Date(reportMs + SAME_DATES_MS).toISOString();
+  const rows = await db
+    .selectFrom('callups')
+    .select('id')
+    .where('status', 'in', [...LIVE])
+    .where('id', '<>', c.id)
+    .where('report_at', '>', new Date(reportMs - SAME_DATES_MS).toISOString())
+    .where('report_at', '<', new Date(reportMs + SAME_DATES_MS).toISOString())
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Each home area under the call-up's areas, with the position of the call-up area it counts for. */
+function homeAreas(deps: CallupDeps, c: CallupForSelection, rules: EligibilityRules): Map<string, number> {
+  const position = new Map(c.areas.map((a, i) => [a, i]));
+  const homes = new Map<string, number>();
+  for (const a of c.areas) {
+    for (const home of deps.drive.descendantsOf(a)) {
+      if (homes.has(home)) continue;
+      const callupArea = matchingArea(home, rules);
+      if (callupArea !== null) homes.set(home, position.get(callupArea) ?? 0);
+    }
+  }
+  return homes;
+}
+
+interface Selection {
+  deps: CallupDeps;
+  c: CallupForSelection & { id: string };
+  need: NeedForSelection;
+  rules: EligibilityRules;
+  oldest: number;
+  homes: ReadonlyMap<string, number>;
+  elsewhere: readonly string[];
+}
+
+async function selectionFor(deps: CallupDeps, db: Executor, c: CallupForSelection & { id: string }, need: NeedForSelection, now: Date): Promise<Selection> {
+  const rules = rulesFor(deps, c, now);
+  const oldest = certainlyOfAgeBirthYear(rules.reportDay, rules.minimumAge) + 1;
+  return { deps, c, need, rules, oldest, homes: homeAreas(deps, c, rules), elsewhere: await sameDatesCallups(db, c) };
+}
+
+/**
+ * The candidates of one need, as FROM and WHERE: home areas (h), volunteers (v) with the need's role,
+ * every rule the stored columns decide. Birth years: the certainly adult years, and the borderline year
+ * only when its exact date is known (that date decides, after decryption); `age` narrows to one of them.
+ */
+function candidatesWhere(s: Selection, excluded: readonly string[], age: 'both' | 'certain' | 'borderline', join: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
   const list = (xs: readonly (string | number)[]) => sql.join(xs.map((x) => sql`${x}`));
-  const skill = need.skill === null ? sql`` : sql`and exists (select 1 from volunteer_skills vs where vs.volunteer_id = v.id and vs.skill = ${need.skill})`;
-  const notExcluded = excluded.size === 0 ? sql`` : sql`and v.id not in (${list([...excluded])})`;
+  const skill = s.need.skill === null ? sql`` : sql`and exists (select 1 from volunteer_skills vs where vs.volunteer_id = v.id and vs.skill = ${s.need.skill})`;
+  const notExcluded = excluded.length === 0 ? sql`` : sql`and v.id not in ${idSet(s.deps, excluded)}`;
+  const elsewhere =
+    s.elsewhere.length === 0
+      ? sql``
+      : sql`and not exists (select 1 from callup_recipients cy where cy.callup_id in (${list(s.elsewhere)}) and cy.volunteer_id = v.id and cy.state = 'yes')`;
+  const borderline = sql`(v.birth_year = ${int(s.oldest)} and v.birth_precision = 'day' and v.birth_date_enc is not null)`;
+  const years = age === 'certain' ? sql`v.birth_year < ${int(s.oldest)}` : age === 'borderline' ? borderline : sql`(v.birth_year < ${int(s.oldest)} or ${borderline})`;
+  // For the count (no `join` given), CROSS JOIN keeps on SQLite this order: home areas, the covering
+  // index per area, then the role; left to itself, the planner drove the count from every volunteer of
+  // the role and read each full row by id (3 times the CPU at a million). The ranked query's planner
+  // already takes that order, and with CROSS JOIN there it would build an automatic index instead.
+  const j = s.deps.database.dialect === 'postgres' || age === 'both' ? sql`join` : sql`cross join`;
+  return sql`
+      from homes h
+      ${j} volunteers v on v.area = h.area
+      ${j} volunteer_roles vr on vr.volunteer_id = v.id and vr.role = ${s.need.role}
+      ${join}
+      where v.status = 'active'
+        and v.merged_into is null
+        and v.phone_hash is not null
+        and v.availability in (${list(availabilitiesFor(s.rules.hoursUntilReport))})
+        and v.birth_year <= ${int(s.oldest)}
+        and ${years}
+        and v.consent_version in (${list([...s.rules.consentVersions])})
+        and not exists (select 1 from opt_outs o where o.phone_hash = v.phone_hash)
+        and not exists (select 1 from callup_recipients cr where cr.callup_id = ${s.c.id} and cr.volunteer_id = v.id)
+        ${elsewhere}
+        ${skill}
+        ${notExcluded}`;
+}
+
+function homesValues(s: Selection): RawBuilder<unknown> {
+  return sql`homes (area, pos) as (values ${sql.join([...s.homes].map(([area, pos]) => sql`(${area}, ${int(pos)})`))})`;
+}
+
+const CANDIDATE_COLUMNS = sql`v.id, v.status, v.merged_into, v.consent_version, v.birth_year, v.birth_precision, v.birth_date_enc, v.area,
+      v.availability, v.phone_enc, v.phone_hash, v.languages, v.consent_language`;
+
+function numbered<T extends { birth_year: number | null }>(rows: T[]): T[] {
+  return rows.map((r) => ({ ...r, birth_year: r.birth_year === null ? null : Number(r.birth_year) }));
+}
+
+async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: readonly string[]): Promise<(CandidateColumns & { turn: number })[]> {
+  // Ids compare byte by byte on both databases, as the pure rotation compares them.
+  const postgres = s.deps.database.dialect === 'postgres';
+  const byId = postgres ? sql`v.id collate "C"` : sql`v.id`;
+  // SQLite would otherwise scan the whole volunteers table (every row, ciphertexts and all) and look
+  // each one up among the ranked; CROSS JOIN keeps the ranked rows outside, each read by primary key.
+  const outerFirst = postgres ? sql`join` : sql`cross join`;
   const result = await sql<CandidateColumns & { turn: number }>`
-    with homes (area, pos) as (values ${sql.join([...homes].map(([area, pos]) => sql`(${area}, ${int(pos)})`))}),
+    with ${homesValues(s)},
     ranked as (
       select v.id as id, h.pos as pos,
         row_number() over (
           partition by h.pos
           order by r.last_asked_at asc nulls first, r.last_served_at asc nulls first, ${byId}
         ) as turn
-      from homes h
-      join volunteers v on v.area = h.area
-      join volunteer_roles vr on vr.volunteer_id = v.id and vr.role = ${need.role}
-      left join callup_rotation r on r.volunteer_id = v.id
-      where v.status = 'active'
-        and v.merged_into is null
-        and v.phone_hash is not null
-        and v.availability in (${list(availabilitiesFor(rules.hoursUntilReport))})
-        and v.birth_year <= ${int(oldest)}
-        and v.consent_version in (${list([...rules.consentVersions])})
-        and not exists (select 1 from opt_outs o where o.phone_hash = v.phone_hash)
-        and not exists (select 1 from callup_recipients cr where cr.volunteer_id = v.id and cr.callup_id = ${c.id})
-        and not exists (
-          select 1 from callup_recipients cy join callups c2 on c2.id = cy.callup_id
-          where cy.volunteer_id = v.id and cy.state = 'yes' and c2.status in (${list(LIVE)})
-            and c2.id <> ${c.id} and c2.report_at > ${from} and c2.report_at < ${to}
-        )
-        ${skill}
-        ${notExcluded}
+      ${candidatesWhere(s, excluded, 'both', sql`left join callup_rotation r on r.volunteer_id = v.id`)}
     )
-    select v.id, v.status, v.merged_into, v.consent_version, v.birth_year, v.birth_precision, v.birth_date_enc, v.area,
-      v.availability, v.phone_enc, v.phone_hash, v.languages, v.consent_language, r.last_asked_at, r.last_served_at, ranked.turn
+    select ${CANDIDATE_COLUMNS}, r.last_asked_at, r.last_served_at, ranked.turn
     from ranked
-    join volunteers v on v.id = ranked.id
+    ${outerFirst} volunteers v on v.id = ranked.id
     left join callup_rotation r on r.volunteer_id = ranked.id
     order by ranked.turn, ranked.pos
     limit ${int(limit)}
   `.execute(db);
-  return result.rows.map((r) => ({ ...r, turn: Number(r.turn), birth_year: r.birth_year === null ? null : Number(r.birth_year) }));
+  return numbered(result.rows).map((r) => ({ ...r, turn: Number(r.turn) }));
+}
+
+/**
+ * How many people may be asked for `need` now, per call-up area (by position in the call-up's areas),
+ * leaving out `excluded`; for the preview. Counted by the database over the same filters as
+ * nextCandidates; only the people born in the borderline year with a known birth date are read, and
+ * their date decides (the pure rules check each of them).
+ */
+export async function countCandidates(
+  deps: CallupDeps,
+  db: Executor,
+  c: CallupForSelection & { id: string },
+  need: NeedForSelection,
+  now: Date,
+  excluded: readonly string[] = [],
+): Promise<Map<number, number>> {
+  const s = await selectionFor(deps, db, c, need, now);
+  const counts = new Map<number, number>();
+  if (s.homes.size === 0) return counts;
+  const certain = await sql<{ pos: number; n: number }>`
+    with ${homesValues(s)}
+    select h.pos as pos, count(*) as n
+    ${candidatesWhere(s, excluded, 'certain')}
+    group by h.pos
+  `.execute(db);
+  for (const r of certain.rows) counts.set(Number(r.pos), Number(r.n));
+  const borderline = await sql<CandidateColumns & { pos: number }>`
+    with ${homesValues(s)}
+    select ${CANDIDATE_COLUMNS}, null as last_asked_at, null as last_served_at, h.pos as pos
+    ${candidatesWhere(s, excluded, 'borderline')}
+  `.execute(db);
+  for (const row of numbered(borderline.rows)) {
+    if (checkedCandidate(deps, row, need, s.rules, s.oldest) !== null) counts.set(Number(row.pos), (counts.get(Number(row.pos)) ?? 0) + 1);
+  }
+  return counts;
 }

@@ -88,6 +88,8 @@ export async function closeCallupsOf(deps: CallupDeps, trx: Transaction<MusterSc
     .selectFrom('callup_recipients as cr')
     .innerJoin('callups as c', 'c.id', 'cr.callup_id')
     .select(['cr.id', 'cr.callup_id', 'cr.need_id', 'cr.state', 'cr.volunteer_id'])
+    // The live call-ups named first: the index is (callup_id, phone_hash).
+    .where('cr.callup_id', 'in', (eb) => eb.selectFrom('callups').select('callups.id').where('callups.status', 'in', ['running', 'filled']))
     .where('cr.phone_hash', '=', phoneHash)
     .where('cr.state', 'in', [...OPEN_STATES, 'yes', 'standby'])
     .where('c.status', 'in', ['running', 'filled'])

@@ -65,11 +65,10 @@ export async function advanceCallups(deps: CallupDeps, now: Date): Promise<Advan
           .where('state', 'in', ['asked', 'delivered'])
           .groupBy('need_id')
           .execute();
-        const taken = new Set<string>();
         const wave = callup.wave + 1;
         for (const need of callup.needs) {
           const n = waveSize({ count: need.count, confirmed: need.confirmed, waiting: Number(waiting.find((w) => w.need_id === need.id)?.n ?? 0) }, callup.overAsk);
-          asked += await askMore(deps, trx, callup, need, n, wave, now, taken);
+          asked += await askMore(deps, trx, callup, need, n, wave, now);
         }
         if (asked > 0) {
           await trx.updateTable('callups').set({ wave, wave_started_at: at, updated_at: at }).where('id', '=', id).execute();

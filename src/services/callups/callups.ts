@@ -1,15 +1,16 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { CALLUP_LETTERS } from '../../callups/answer.ts';
-import { callupAskText, callupTextSizes, formatLocalTime, unknownPlaceholders, type CallupTextValues, type TemplateSize } from '../../callups/message.ts';
+import { callupTextSizes, formatLocalTime, unknownPlaceholders, type CallupTextValues, type TemplateSize } from '../../callups/message.ts';
 import { availabilitiesFor, certainlyOfAgeBirthYear, orderCandidates, waveSize } from '../../callups/selection.ts';
 import { isSmsLanguage, smsText, type SmsLanguage } from '../../i18n/sms-messages.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { uuidv7 } from '../../store/ids.ts';
 import type { CallupNeedsTable, CallupRecipientsTable, CallupsTable, CallupStatus, RecipientState } from '../../store/schema-callups.ts';
 import type { MusterSchema } from '../../store/schema.ts';
+import { precompiledInsert } from '../../store/precompiled-insert.ts';
 import { statementChunks } from '../../store/statement-chunks.ts';
-import { checkedCandidate, LIVE, nextCandidates, rulesFor, SAME_DATES_MS, type CandidateRow } from './callup-candidates.ts';
+import { checkedCandidate, countCandidates, LIVE, nextCandidates, rulesFor, SAME_DATES_MS, type CandidateRow } from './callup-candidates.ts';
 import type { CallupDeps } from './callup-deps.ts';
 
 type Executor = Kysely<MusterSchema>;
@@ -96,7 +97,7 @@ async function mustLoad(db: Executor, id: string): Promise<Callup> {
   return callup;
 }
 
-function textValues(deps: CallupDeps, c: Pick<Callup, 'title' | 'reportPlace' | 'reportAt' | 'answerBy'>, role: string, language: SmsLanguage): CallupTextValues {
+export function textValues(deps: CallupDeps, c: Pick<Callup, 'title' | 'reportPlace' | 'reportAt' | 'answerBy'>, role: string, language: SmsLanguage): CallupTextValues {
   const tz = deps.drive.config.timezone;
   const roleLabel = deps.drive.roles.get(role);
   return {
@@ -190,11 +191,11 @@ export async function createCallup(deps: CallupDeps, actor: string, raw: unknown
 }
 
 /**
- * Everyone who may be asked for one need now, in rotation order, for the preview (which counts them
- * all). The query narrows (role, skill, areas, availability, birth year, not opted out, not asked,
- * not confirmed elsewhere on the same dates); the pure rules then decide for each one and order them.
- * Asking uses nextCandidates (callup-candidates.ts), which orders and limits in the database; tests
- * hold the two to the same answer.
+ * Everyone who may be asked for one need now, in rotation order, decided by the pure rules over the
+ * whole candidate set. The query narrows (role, skill, areas, availability, birth year, not opted out,
+ * not asked, not confirmed elsewhere on the same dates); the pure rules then decide for each one and
+ * order them. The reference that tests hold nextCandidates and countCandidates (callup-candidates.ts)
+ * to: asking and the preview use those, which count, order and limit in the database.
  */
 export async function candidatesFor(deps: CallupDeps, db: Executor, c: Callup, need: Callup['needs'][number], now: Date, exclude: ReadonlySet<string>) {
   const rules = rulesFor(deps, c, now);
@@ -270,24 +271,37 @@ export interface PreviewNeed {
   sizes: TemplateSize[];
 }
 
-/** Counts per need and area before anything is sent. */
+/**
+ * Counts per need and area before anything is sent. The database counts the candidates of each need
+ * per call-up area (countCandidates: the filters of nextCandidates); only the first wave is read, in
+ * rotation order, through nextCandidates, as starting would choose it. A later need counts and chooses
+ * without the people of the earlier needs' first waves, as starting would.
+ */
 export async function previewCallup(deps: CallupDeps, actor: string, id: string): Promise<{ callup: Callup; needs: PreviewNeed[] }> {
   const now = deps.clock();
-  const callup = await mustLoad(deps.database.db, id);
-  const taken = new Set<string>();
+  const db = deps.database.db;
+  const callup = await mustLoad(db, id);
+  const taken: string[] = [];
   const needs: PreviewNeed[] = [];
-  for (const need of callup.needs) {
-    const ordered = await candidatesFor(deps, deps.database.db, callup, need, now, taken);
+  for (const [k, need] of callup.needs.entries()) {
+    const counts = await countCandidates(deps, db, callup, need, now, taken);
     const byArea: Record<string, number> = Object.fromEntries(callup.areas.map((a) => [a, 0]));
-    for (const o of ordered) byArea[o.candidate.area] = (byArea[o.candidate.area] ?? 0) + 1;
-    const firstWave = Math.min(ordered.length, waveSize({ count: need.count, confirmed: need.confirmed, waiting: 0 }, callup.overAsk));
-    for (const o of ordered.slice(0, firstWave)) taken.add(o.candidate.id);
+    for (const [pos, n] of counts) {
+      const area = callup.areas[pos];
+      if (area !== undefined) byArea[area] = (byArea[area] ?? 0) + n;
+    }
+    const eligible = [...counts.values()].reduce((x, y) => x + y, 0);
+    const firstWave = Math.min(eligible, waveSize({ count: need.count, confirmed: need.confirmed, waiting: 0 }, callup.overAsk));
+    // The whole first wave only when a later need must leave it out; the last need shows its first ten.
+    const last = k === callup.needs.length - 1;
+    const ordered = await nextCandidates(deps, db, callup, need, now, last ? Math.min(10, firstWave) : Math.max(10, firstWave), new Set(taken));
+    for (const o of ordered.slice(0, firstWave)) taken.push(o.candidate.id);
     needs.push({
       needId: need.id,
       role: need.role,
       skill: need.skill,
       count: need.count,
-      eligible: ordered.length,
+      eligible,
       firstWave,
       byArea,
       first: ordered.slice(0, 10).map((o) => ({ volunteerId: o.candidate.id, area: o.candidate.homeArea, reasons: o.reasons })),
@@ -298,53 +312,52 @@ export async function previewCallup(deps: CallupDeps, actor: string, id: string)
   return { callup, needs };
 }
 
-/** The letters of the open call-ups of these people, to give a new call-up a free letter. */
-async function openLetters(db: Executor, volunteerIds: readonly string[]): Promise<Map<string, string[]>> {
+/** The call-ups still taking answers, other than `except`. */
+export async function liveCallupIds(db: Executor, except: string): Promise<string[]> {
+  return (await db.selectFrom('callups').select('id').where('status', 'in', [...LIVE]).where('id', '<>', except).execute()).map((r) => r.id);
+}
+
+/**
+ * The letters of these people's open questions on the call-ups `callupIds` (the live ones), to give a
+ * new call-up a free letter, and to know whom a question must show its letter to.
+ */
+export async function openLetters(db: Executor, volunteerIds: readonly string[], callupIds: readonly string[]): Promise<Map<string, string[]>> {
   const letters = new Map<string, string[]>();
-  for (const chunk of statementChunks([...volunteerIds], 4096)) {
+  if (callupIds.length === 0) return letters;
+  for (const chunk of statementChunks([...volunteerIds], 4096 - callupIds.length)) {
     const rows = await db
       .selectFrom('callup_recipients as cr')
-      .innerJoin('callups as c', 'c.id', 'cr.callup_id')
       .select(['cr.volunteer_id', 'cr.letter'])
+      .where('cr.callup_id', 'in', [...callupIds])
       .where('cr.volunteer_id', 'in', chunk)
       .where('cr.state', 'in', [...OPEN_STATES])
-      .where('c.status', 'in', [...LIVE])
       .execute();
     for (const r of rows) letters.set(r.volunteer_id, [...(letters.get(r.volunteer_id) ?? []), r.letter]);
   }
   return letters;
 }
 
+const RECIPIENT_COLUMNS = [
+  'id', 'callup_id', 'need_id', 'volunteer_id', 'phone_hash', 'area', 'wave', 'state', 'letter', 'language',
+  'outbox_id', 'clarified', 'asked_at', 'delivered_at', 'answered_at', 'updated_at',
+] as const satisfies readonly (keyof CallupRecipientsTable)[];
+const insertRecipients = precompiledInsert('callup_recipients', RECIPIENT_COLUMNS, { rowsPerStatement: 250 });
+
 /**
  * Asks up to `n` more people for one need, inside the caller's transaction. Returns how many. The
- * database picks them (nextCandidates); texts are rendered once per language and letter, and only the
- * phones of the people asked are decrypted.
+ * database picks them (nextCandidates) and each gets a recipient row, in the order chosen (ids are
+ * time-ordered); nothing is rendered, decrypted or queued here: the dispatcher turns the next
+ * recipients into messages as it has room to send them (callup-sending.ts), checking then that each
+ * person may still be contacted.
  */
-export async function askMore(deps: CallupDeps, trx: Transaction<MusterSchema>, c: Callup, need: Callup['needs'][number], n: number, wave: number, now: Date, taken: Set<string>): Promise<number> {
+export async function askMore(deps: CallupDeps, trx: Transaction<MusterSchema>, c: Callup, need: Callup['needs'][number], n: number, wave: number, now: Date): Promise<number> {
   if (n <= 0) return 0;
-  const ordered = await nextCandidates(deps, trx, c, need, now, n, taken);
+  const ordered = await nextCandidates(deps, trx, c, need, now, n);
   if (ordered.length === 0) return 0;
   const at = now.toISOString();
-  const letters = await openLetters(trx, ordered.map((o) => o.candidate.id));
-  // The texts (dates in the drive's time zone, role labels) once per language and letter.
-  const bodies = new Map<string, string>();
-  const bodyFor = (language: SmsLanguage, letter: string | null) => {
-    const key = `${language}:${letter ?? ''}`;
-    let body = bodies.get(key);
-    if (body === undefined) bodies.set(key, (body = callupAskText(c.texts, language, textValues(deps, c, need.role, language), letter)));
-    return body;
-  };
-  const planned = ordered.map(({ candidate }) => {
-    taken.add(candidate.id);
+  const letters = await openLetters(trx, ordered.map((o) => o.candidate.id), await liveCallupIds(trx, c.id));
+  const recipients = ordered.map(({ candidate }): CallupRecipientsTable => {
     const used = letters.get(candidate.id) ?? [];
-    const letter = [...CALLUP_LETTERS].find((l) => !used.includes(l)) ?? 'Z';
-    const phone = deps.cipher.decrypt(candidate.phoneEnc, `volunteers.phone:${candidate.id}`);
-    const body = bodyFor(candidate.language, used.length > 0 ? letter : null);
-    return { candidate, letter, message: { phone, phoneHash: candidate.phoneHash, body, priority: 'bulk' as const, kind: 'callup', dedupKey: `callup:${c.id}:${candidate.id}` } };
-  });
-  const outboxIds = await deps.outbox.enqueueMany(trx, planned.map((p) => p.message), now);
-  const recipients = planned.map(({ candidate, letter }, i): CallupRecipientsTable => {
-    const outboxId = outboxIds[i] ?? null;
     return {
       id: uuidv7(now.getTime()),
       callup_id: c.id,
@@ -353,10 +366,10 @@ export async function askMore(deps: CallupDeps, trx: Transaction<MusterSchema>, 
       phone_hash: candidate.phoneHash,
       area: candidate.homeArea,
       wave,
-      state: outboxId !== null ? 'asked' : 'cancelled',
-      letter,
+      state: 'asked',
+      letter: [...CALLUP_LETTERS].find((l) => !used.includes(l)) ?? 'Z',
       language: candidate.language,
-      outbox_id: outboxId,
+      outbox_id: null,
       clarified: 0,
       asked_at: at,
       delivered_at: null,
@@ -364,7 +377,7 @@ export async function askMore(deps: CallupDeps, trx: Transaction<MusterSchema>, 
       updated_at: at,
     };
   });
-  for (const chunk of statementChunks(recipients, 200)) await trx.insertInto('callup_recipients').values(chunk).execute();
+  await insertRecipients.run(trx, recipients);
   // The rotation from the rows just written, in one statement ("where true" lets SQLite read the
   // upsert after a SELECT).
   await sql`
@@ -372,10 +385,10 @@ export async function askMore(deps: CallupDeps, trx: Transaction<MusterSchema>, 
     select volunteer_id, ${at}, null from callup_recipients where need_id = ${need.id} and wave = ${wave} and asked_at = ${at} and true
     on conflict (volunteer_id) do update set last_asked_at = excluded.last_asked_at
   `.execute(trx);
-  return recipients.filter((r) => r.state === 'asked').length;
+  return recipients.length;
 }
 
-/** Starts a draft: the first wave's messages are queued in the same transaction. */
+/** Starts a draft: the first wave's recipients are written in one transaction; the dispatcher sends their questions. */
 export async function startCallup(deps: CallupDeps, actor: string, id: string): Promise<{ asked: Record<string, number> }> {
   const now = deps.clock();
   const at = now.toISOString();
@@ -388,8 +401,8 @@ export async function startCallup(deps: CallupDeps, actor: string, id: string): 
     if (new Date((await mustLoad(trx, id)).answerBy).getTime() <= now.getTime()) throw new CallupError('invalid_state', { status: 'answer deadline passed' });
     const callup = await mustLoad(trx, id);
     const counts: Record<string, number> = {};
-    const taken = new Set<string>();
-    for (const need of callup.needs) counts[need.id] = await askMore(deps, trx, callup, need, waveSize({ count: need.count, confirmed: 0, waiting: 0 }, callup.overAsk), 1, now, taken);
+    // Each need's recipients are written before the next need is chosen: nobody is asked for two.
+    for (const need of callup.needs) counts[need.id] = await askMore(deps, trx, callup, need, waveSize({ count: need.count, confirmed: 0, waiting: 0 }, callup.overAsk), 1, now);
     await recordAudit(trx, { at, actor, action: 'callup.start', details: { callupId: id, asked: counts } });
     return counts;
   });
@@ -421,10 +434,15 @@ export async function callupStatus(deps: CallupDeps, id: string): Promise<{ call
   return { callup, needs };
 }
 
-export async function listCallups(deps: CallupDeps, limit = 50): Promise<Callup[]> {
-  const rows = await deps.database.db.selectFrom('callups').select('id').orderBy('created_at', 'desc').limit(limit).execute();
+/** The newest call-ups the reader may see (`visible`: by the call-up's areas; policy.callupInScope). */
+export async function listCallups(deps: CallupDeps, limit = 50, visible: (areas: readonly string[]) => boolean = () => true): Promise<Callup[]> {
   const out: Callup[] = [];
-  for (const r of rows) out.push(await mustLoad(deps.database.db, r.id));
+  const page = Math.max(limit, 100);
+  for (let offset = 0; out.length < limit; offset += page) {
+    const rows = await deps.database.db.selectFrom('callups').select(['id', 'areas']).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page).offset(offset).execute();
+    for (const r of rows) if (out.length < limit && visible(JSON.parse(r.areas) as string[])) out.push(await mustLoad(deps.database.db, r.id));
+    if (rows.length < page) break;
+  }
   return out;
 }
 
