@@ -7,6 +7,7 @@ import type { Drive } from '../../config/load-drive.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
 import type { Volunteer } from '../../domain/volunteer.ts';
 import { uuidv7 } from '../../store/ids.ts';
+import { precompiledInsert } from '../../store/precompiled-insert.ts';
 import { statementChunks } from '../../store/statement-chunks.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import type { DedupReviewsTable } from '../../store/schema-staff.ts';
@@ -130,8 +131,11 @@ export async function flagPossibleDuplicatesMany(
       .map(([id]) => id);
   });
 
-  const wanted = [...new Set(candidatesOf.flat())];
+  // Candidates registered in this same batch are compared from memory: they were stored from exactly
+  // these values a moment ago, in this transaction, and are active. Only the others are read back.
   const comparable = new Map<string, PreparedRecord>();
+  prepared.forEach((p) => comparable.set(p.record.id, p));
+  const wanted = [...new Set(candidatesOf.flat())].filter((id) => !comparable.has(id));
   for (const chunk of statementChunks(wanted, KEYS_PER_STATEMENT)) {
     for (const other of await deps.volunteers.comparable(trx, chunk)) comparable.set(other.id, prepareRecord(other, ancestorsOf));
   }
@@ -160,9 +164,16 @@ export async function flagPossibleDuplicatesMany(
   return flagged;
 }
 
+const insertKeyRows = precompiledInsert('dedup_keys', ['key', 'volunteer_id'], { rowsPerStatement: KEYS_PER_STATEMENT, skipConflicts: true });
+
+/**
+ * Keys are keyed hashes, so each lands at a random place of the key index: written in key order, the
+ * index is walked from left to right once per batch instead of jumped about.
+ */
 async function insertKeys(trx: Kysely<MusterSchema>, keysOf: ReadonlyArray<{ id: string; keys: readonly string[] }>): Promise<void> {
   const rows = keysOf.flatMap(({ id, keys }) => keys.map((key) => ({ key, volunteer_id: id })));
-  for (const chunk of statementChunks(rows, KEYS_PER_STATEMENT)) await trx.insertInto('dedup_keys').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.volunteer_id < b.volunteer_id ? -1 : a.volunteer_id > b.volunteer_id ? 1 : 0));
+  await insertKeyRows.run(trx, rows);
 }
 
 /**
