@@ -59,9 +59,17 @@ export function personRecordOf(v: Pick<Volunteer, 'id' | 'givenName' | 'familyNa
 }
 
 /** Keyed hashes of a record's blocking keys: equal keys meet, names stay unreadable. */
-export function storedKeys(cipher: FieldCipher, drive: Drive, record: PreparedRecord): string[] {
+export function storedKeys(cipher: Pick<FieldCipher, 'blindIndex'>, drive: Drive, record: PreparedRecord): string[] {
   const regionOf = (area: string) => drive.regionOf(area)?.pcode;
   return [...new Set(onlineKeys(record, regionOf).map((key) => cipher.blindIndex('dedup', key).slice(0, 22)))];
+}
+
+/**
+ * `storedKeys` of a registration not stored yet (the keys do not depend on the id): computed with the
+ * rest of a registration's checks, on whichever thread runs them.
+ */
+export function registrationKeys(cipher: Pick<FieldCipher, 'blindIndex'>, drive: Drive, registration: Omit<Parameters<typeof personRecordOf>[0], 'id'>): string[] {
+  return storedKeys(cipher, drive, prepareRecord(personRecordOf({ ...registration, id: '' }), drive.ancestorsOf));
 }
 
 /** What a decision is about: when the data change, an earlier "different people" no longer holds. */
@@ -101,10 +109,12 @@ export async function flagPossibleDuplicatesMany(
   model: ModelParameters,
   records: readonly PersonRecord[],
   now: string,
+  /** Each record's `storedKeys`, when already computed (registrationKeys). */
+  knownKeys?: ReadonlyArray<readonly string[]>,
 ): Promise<number[]> {
   const ancestorsOf = deps.drive.ancestorsOf;
   const prepared = records.map((record) => prepareRecord(record, ancestorsOf));
-  const keysOf = prepared.map((p) => storedKeys(deps.cipher, deps.drive, p));
+  const keysOf = prepared.map((p, i) => knownKeys?.[i] ?? storedKeys(deps.cipher, deps.drive, p));
   const allKeys = [...new Set(keysOf.flat())];
   /** Who holds each key: the registry first, then the batch as it goes. */
   const holders = new Map<string, string[]>();
