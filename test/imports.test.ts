@@ -13,10 +13,9 @@ import { translate } from '../src/i18n/translate.ts';
 import { writeImportReport } from '../src/services/imports/import-report.ts';
 import { runImport, type ImportResult } from '../src/services/imports/run-import.ts';
 import { buildServer } from '../src/http/build-server.ts';
-import { generateForDrive } from '../src/demo/generate-for-drive.ts';
 import { nextPhone, registration } from './fixtures.ts';
 import { prepareStaffPassword, signedInStaff } from './helpers/staff.ts';
-import { describeEachDatabase, FIXED_NOW, type TestDatabase } from './helpers/databases.ts';
+import { describeEachDatabase, type TestDatabase } from './helpers/databases.ts';
 
 const importer = { principal: { kind: 'system' as const, name: 'test-import' }, ip: '10.0.0.9' };
 
@@ -124,59 +123,6 @@ describeEachDatabase('imports of paper lists', (factory) => {
     const again = await runImport(ctx, importer, { path: file, fileName: 'list.csv', format: 'csv', mapping: PAPER_LIST_MAPPING, dryRun: false });
     expect(again.status).toBe('already_imported');
     expect(await count()).toBe(before + 2);
-  });
-
-  it('prepares rows on a worker thread exactly as on the main thread: same outcomes, reasons and possible duplicates, row by row', async () => {
-    const people = [...generateForDrive(ctx.drive, { count: 60, seed: 23, duplicateRate: 0.3, today: FIXED_NOW })].map((v) => v.input);
-    const rows: PaperRow[] = [
-      ...people.map((input) => ({ input })),
-      { input: person({ birthDate: '2012-05-05' }) },
-      { input: person({ phone: '12345' }) },
-      { input: person(), consent: false },
-      { input: { ...person({ givenName: 'Sani' }), phone: people[3]?.phone ?? '' } },
-    ];
-    const file = join(dir, 'worker.csv');
-    await writePaperListCsv(file, rows);
-    const outcomesOf = async (jobId: string) =>
-      (await ctx.database.db.selectFrom('import_rows').select(['row_number', 'outcome', 'errors']).where('job_id', '=', jobId).orderBy('row_number').execute()).map(
-        (r) => `${r.row_number} ${r.outcome} ${r.errors ?? ''}`,
-      );
-    const run = (dryRun: boolean, prepareOnWorker: boolean) =>
-      runImport(ctx, importer, { path: file, fileName: 'worker.csv', format: 'csv', mapping: PAPER_LIST_MAPPING, dryRun, batchSize: 16, prepareOnWorker });
-    const here = ran(await run(true, false));
-    const onWorker = ran(await run(true, true));
-    expect(await outcomesOf(onWorker.jobId)).toEqual(await outcomesOf(here.jobId));
-    expect({ ...onWorker, jobId: '' }).toEqual({ ...here, jobId: '' });
-    expect(here.review).toBeGreaterThan(0);
-    expect(here.refused).toBe(3);
-
-    // For real, each into an empty registry of its own: the rows also meet the earlier batches.
-    const real = async (prepareOnWorker: boolean) => {
-      const db = await factory();
-      try {
-        const fresh = await db.open();
-        const summary = ran(await runImport(fresh, importer, { path: file, fileName: 'worker.csv', format: 'csv', mapping: PAPER_LIST_MAPPING, dryRun: false, batchSize: 16, prepareOnWorker }));
-        const byRow = new Map(
-          (await fresh.database.db.selectFrom('import_rows').select(['row_number', 'volunteer_id']).where('job_id', '=', summary.jobId).execute()).map((r) => [r.volunteer_id, r.row_number]),
-        );
-        const pairs = (await fresh.database.db.selectFrom('dedup_reviews').select(['volunteer_a', 'volunteer_b', 'probability']).execute())
-          .map((p) => `${byRow.get(p.volunteer_a)}-${byRow.get(p.volunteer_b)} ${p.probability.toFixed(6)}`)
-          .sort();
-        const outcomes = (await fresh.database.db.selectFrom('import_rows').select(['row_number', 'outcome', 'errors']).where('job_id', '=', summary.jobId).orderBy('row_number').execute()).map(
-          (r) => `${r.row_number} ${r.outcome} ${r.errors ?? ''}`,
-        );
-        // Checked and registered at the time of the registry's clock, on either thread.
-        const createdAt = (await fresh.database.db.selectFrom('volunteers').select('created_at').distinct().execute()).map((r) => r.created_at);
-        return { summary: { ...summary, jobId: '' }, outcomes, pairs, createdAt };
-      } finally {
-        await db.cleanup();
-      }
-    };
-    const realHere = await real(false);
-    const realOnWorker = await real(true);
-    expect(realOnWorker).toEqual(realHere);
-    expect(realHere.pairs.length).toBeGreaterThan(here.review);
-    expect(realHere.createdAt).toEqual([FIXED_NOW.toISOString()]);
   });
 
   it('resumes an interrupted import after the last row done and creates nobody twice', async () => {

@@ -33,20 +33,11 @@ export function createFieldCipher(keyring: Keyring): FieldCipher {
       return `${keyring.currentKeyId}.${body.toString('base64url')}`;
     },
     decrypt: fieldDecrypter(keyring.dataKeys),
-    ...keyedHashes(keyring.indexKey),
-  };
-}
-
-/** The keyed hashes alone, from the index key alone: what a thread that checks registrations needs. */
-export type KeyedHashes = Pick<FieldCipher, 'blindIndex' | 'fingerprint'>;
-
-export function keyedHashes(indexKey: Buffer): KeyedHashes {
-  return {
     blindIndex(kind, value) {
-      return createHmac('sha256', indexKey).update(`${kind}\u0000${value}`).digest('base64url').slice(0, 32);
+      return createHmac('sha256', keyring.indexKey).update(`${kind}\u0000${value}`).digest('base64url').slice(0, 32);
     },
     fingerprint(text) {
-      return createHmac('sha256', indexKey).update(`fingerprint\u0000${text}`).digest('base64url');
+      return createHmac('sha256', keyring.indexKey).update(`fingerprint\u0000${text}`).digest('base64url');
     },
   };
 }

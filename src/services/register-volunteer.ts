@@ -1,5 +1,5 @@
 import type { Drive } from '../config/load-drive.ts';
-import type { FieldCipher, KeyedHashes } from '../crypto/field-cipher.ts';
+import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { FieldError } from '../domain/field-error.ts';
 import type { Channel } from '../domain/registration-input.ts';
 import { validateRegistration, type ValidRegistration } from '../domain/validate-registration.ts';
@@ -104,13 +104,13 @@ export interface BatchOptions {
 
 /**
  * The part of a registration that needs neither the database nor the data keys: validation, the
- * request fingerprint and the duplicate-check keys. `registerVolunteers` runs it on the calling
- * thread; an import runs it on a worker thread (checks are plain data), then `registerChecked`.
+ * request fingerprint and the duplicate-check keys (computed once here, used by the duplicate check).
+ * An import checks its next batch while the previous one is being written, then `registerChecked`.
  */
 export type CheckedRegistration = { ok: true; registration: ValidRegistration; requestHash: string; dedupKeys: string[] } | { ok: false; errors: FieldError[] };
 
 export function checkRegistration(
-  deps: { drive: Drive; cipher: KeyedHashes },
+  deps: { drive: Drive; cipher: Pick<FieldCipher, 'blindIndex' | 'fingerprint'> },
   raw: unknown,
   source: Pick<RegistrationSource, 'channel' | 'maxOfflineDays' | 'site'>,
   now: Date,

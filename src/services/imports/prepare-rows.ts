@@ -1,5 +1,5 @@
 import type { Drive } from '../../config/load-drive.ts';
-import type { KeyedHashes } from '../../crypto/field-cipher.ts';
+import type { FieldCipher } from '../../crypto/field-cipher.ts';
 import type { FieldError } from '../../domain/field-error.ts';
 import { mapRow, rowClientId, type ImportMapping } from '../../domain/import-mapping.ts';
 import { cleanNationalId } from '../../domain/person-name.ts';
@@ -9,8 +9,7 @@ import { checkRegistration, type CheckedRegistration } from '../register-volunte
 
 /**
  * One row of a paper list after everything that needs neither the database nor the data keys: the
- * column mapping, then the registration checks of every channel (`checkRegistration`). Plain data, so
- * that a worker thread can prepare rows while the main thread writes earlier ones.
+ * column mapping, then the registration checks of every channel (`checkRegistration`).
  */
 export type PreparedRow =
   | { row: number; mapped: false; errors: FieldError[] }
@@ -46,7 +45,7 @@ export interface PrepareSpec {
 
 export interface PrepareDeps {
   drive: Drive;
-  cipher: KeyedHashes;
+  cipher: Pick<FieldCipher, 'blindIndex' | 'fingerprint'>;
 }
 
 const SOURCE = { channel: 'import' as const, maxOfflineDays: undefined, site: undefined };

@@ -1,7 +1,5 @@
-import { stat } from 'node:fs/promises';
 import type { Transaction } from 'kysely';
 import { inScope } from '../../access/policy.ts';
-import type { Keyring } from '../../crypto/keyring.ts';
 import { checkMapping, type ImportMapping } from '../../domain/import-mapping.ts';
 import type { FieldError } from '../../domain/field-error.ts';
 import { hashFile, readHeaders, type TableFormat } from '../../imports/read-table.ts';
@@ -12,11 +10,7 @@ import type { MusterSchema } from '../../store/schema.ts';
 import type { ImportJobsTable, ImportRowOutcome, ImportRowsTable } from '../../store/schema-io.ts';
 import { callerActor, scopeOf, type Caller } from '../access-context.ts';
 import { registerChecked, type CheckedRegistration, type RegisterDeps, type RegistrationOutcome } from '../register-volunteer.ts';
-import { workerBatches } from './prepare-pool.ts';
 import { preparedBatches, type PreparedBatch, type PrepareSpec } from './prepare-rows.ts';
-
-/** The keyring's index key lets a worker thread compute keyed hashes; without it, rows are prepared here. */
-export type ImportDeps = RegisterDeps & { keyring?: Pick<Keyring, 'indexKey'> | undefined };
 
 export interface ImportRequest {
   /** The file on disk (an upload is saved first: the same bytes must be read twice). */
@@ -29,8 +23,6 @@ export interface ImportRequest {
   /** Rows per write transaction. */
   batchSize?: number | undefined;
   onProgress?: ((rowsDone: number) => void) | undefined;
-  /** Prepare rows on a worker thread (default: for files of 512 KiB or more, when the keyring is given). */
-  prepareOnWorker?: boolean | undefined;
   /** Stops after the batch in progress; the job is left "interrupted", to be resumed. */
   signal?: AbortSignal | undefined;
 }
@@ -59,8 +51,6 @@ export type ImportResult =
   | { status: 'ran'; summary: ImportSummary };
 
 const DEFAULT_BATCH = 1000;
-/** Files from this size are prepared on a worker thread. */
-const WORKER_FROM_BYTES = 512 * 1024;
 
 const insertRows = precompiledInsert('import_rows', ['job_id', 'row_number', 'outcome', 'volunteer_id', 'errors'], { rowsPerStatement: 256, skipConflicts: true });
 
@@ -79,7 +69,7 @@ class DryRunRollback extends Error {
  * last row done; rows carry deterministic client ids (file hash and row number), so even a row whose
  * outcome was lost is recognised and never registered twice.
  */
-export async function runImport(deps: ImportDeps, caller: Caller, request: ImportRequest): Promise<ImportResult> {
+export async function runImport(deps: RegisterDeps, caller: Caller, request: ImportRequest): Promise<ImportResult> {
   const headers = await readHeaders(request.path, request.format);
   const mappingErrors = checkMapping(request.mapping, headers);
   if (mappingErrors.length > 0) return { status: 'invalid_mapping', errors: mappingErrors };
@@ -249,13 +239,7 @@ export async function runImport(deps: ImportDeps, caller: Caller, request: Impor
   let interrupted = false;
   let total = 0;
   const spec: PrepareSpec = { path: request.path, format: request.format, mapping: request.mapping, fileHash, resumedAfter, batchSize, dryRun: request.dryRun };
-  // Rows are read, mapped and checked on a worker thread for a large file (while this thread writes),
-  // here for a small one (starting the worker costs about a second).
-  const onWorker = deps.keyring !== undefined && (request.prepareOnWorker ?? (await stat(request.path)).size >= WORKER_FROM_BYTES);
-  const batches =
-    onWorker && deps.keyring
-      ? workerBatches({ spec, driveConfig: deps.drive.config, indexKey: deps.keyring.indexKey }, deps.clock)
-      : preparedBatches(deps, spec, deps.clock);
+  const batches = preparedBatches(deps, spec, deps.clock);
   // On SQLite, writes run one after the other in the order asked (group commit): the next batch can be
   // read, mapped and validated while the previous one is being written and synced, and still meets it
   // in the duplicate check. On PostgreSQL, transactions would run side by side: one batch at a time.
