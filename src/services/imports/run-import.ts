@@ -246,7 +246,7 @@ export async function runImport(deps: RegisterDeps, caller: Caller, request: Imp
   const maxInFlight = deps.database.dialect === 'sqlite' && !request.dryRun ? 2 : 1;
   const inFlight: Array<Promise<void>> = [];
   try {
-    let readFailure: unknown = null;
+    let loopFailure: unknown = null;
     try {
       for await (const batch of batches) {
         total = batch.seen;
@@ -258,12 +258,12 @@ export async function runImport(deps: RegisterDeps, caller: Caller, request: Imp
         if (inFlight.length >= maxInFlight) await inFlight.shift();
       }
     } catch (error) {
-      readFailure = error;
+      loopFailure = error;
     }
     // Every batch settles before the outcome is known (a failure of any one fails the run).
     const settled = await Promise.allSettled(inFlight.splice(0));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    const failure: unknown = readFailure ?? failed?.reason;
+    const failure: unknown = loopFailure ?? failed?.reason;
     if (failure instanceof Error) throw failure;
     if (failure) throw new Error(`import failed: ${JSON.stringify(failure)}`);
   } catch (error) {
