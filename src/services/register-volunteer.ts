@@ -8,7 +8,7 @@ import type { Transaction } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { recordAuditMany, type AuditInput } from '../store/audit-pending.ts';
 import { currentDedupModel } from './dedup/dedup-model.ts';
-import { flagPossibleDuplicatesMany, isAwaitingReview, personRecordOf } from './dedup/flag-duplicates.ts';
+import { flagPossibleDuplicatesMany, isAwaitingReview, personRecordOf, registrationKeys } from './dedup/flag-duplicates.ts';
 import { newReference, uuidv7 } from '../store/ids.ts';
 import type { NewVolunteer } from '../store/volunteer-rows.ts';
 import type { MusterSchema } from '../store/schema.ts';
@@ -85,35 +85,75 @@ export async function registerVolunteers(
   deps: RegisterDeps,
   raws: readonly unknown[],
   source: RegistrationSource,
-  options: {
-    /** Who captured each one's consent, when not the same for all (paper forms collected by several agents). */
-    capturedBy?: readonly string[];
-    after?: AfterRegistrations;
-  } = {},
+  options: BatchOptions = {},
+): Promise<RegistrationOutcome[]> {
+  const now = deps.clock();
+  return registerChecked(
+    deps,
+    raws.map((raw) => checkRegistration(deps, raw, source, now)),
+    source,
+    { ...options, now },
+  );
+}
+
+export interface BatchOptions {
+  /** Who captured each one's consent, when not the same for all (paper forms collected by several agents). */
+  capturedBy?: readonly string[];
+  after?: AfterRegistrations;
+}
+
+/**
+ * The part of a registration that needs neither the database nor the data keys: validation, the
+ * request fingerprint and the duplicate-check keys (computed once here, used by the duplicate check).
+ * An import checks its next batch while the previous one is being written, then `registerChecked`.
+ */
+export type CheckedRegistration = { ok: true; registration: ValidRegistration; requestHash: string; dedupKeys: string[] } | { ok: false; errors: FieldError[] };
+
+export function checkRegistration(
+  deps: { drive: Drive; cipher: Pick<FieldCipher, 'blindIndex' | 'fingerprint'> },
+  raw: unknown,
+  source: Pick<RegistrationSource, 'channel' | 'maxOfflineDays' | 'site'>,
+  now: Date,
+): CheckedRegistration {
+  const check = validateRegistration(raw, deps.drive, { now, channel: source.channel, maxOfflineDays: source.maxOfflineDays, site: source.site });
+  if (!check.ok) return { ok: false, errors: check.errors };
+  const registration = check.value;
+  return { ok: true, registration, requestHash: requestFingerprint(deps.cipher, registration), dedupKeys: registrationKeys(deps.cipher, deps.drive, registration) };
+}
+
+/**
+ * `registerVolunteers` for registrations already checked (`checkRegistration`, with `now` the time
+ * they were checked at, which is also their registration time).
+ */
+export async function registerChecked(
+  deps: RegisterDeps,
+  checks: readonly CheckedRegistration[],
+  source: RegistrationSource,
+  options: BatchOptions & { now: Date },
 ): Promise<RegistrationOutcome[]> {
   const after = options.after;
-  const now = deps.clock();
+  const now = options.now;
   const at = now.toISOString();
   const outcomes: RegistrationOutcome[] = [];
-  const pending: Array<{ index: number; row: NewVolunteer }> = [];
-  raws.forEach((raw, index) => {
-    const check = validateRegistration(raw, deps.drive, { now, channel: source.channel, maxOfflineDays: source.maxOfflineDays, site: source.site });
+  const pending: Array<{ index: number; row: NewVolunteer; dedupKeys: string[] }> = [];
+  checks.forEach((check, index) => {
     if (!check.ok) {
       outcomes[index] = { status: 'refused', errors: check.errors };
       return;
     }
-    const registration = check.value;
+    const registration = check.registration;
     pending.push({
       index,
       row: {
         id: uuidv7(now.getTime()),
         reference: newReference(),
-        requestHash: requestFingerprint(deps.cipher, registration),
+        requestHash: check.requestHash,
         registration,
         channel: source.channel,
         capturedBy: options.capturedBy?.[index] ?? source.capturedBy,
         now: at,
       },
+      dedupKeys: check.dedupKeys,
     });
   });
   if (pending.length === 0 && !after) return outcomes;
@@ -127,9 +167,9 @@ export async function registerVolunteers(
       pending.map((p) => p.row),
     );
     /** Created in this transaction, in order: their duplicate check runs once for all, below. */
-    const created: Array<{ index: number; row: NewVolunteer }> = [];
-    for (const { index, row } of pending) {
-      if (inserted.has(row.id) || (await resolveCollision(trx, index, row))) created.push({ index, row });
+    const created: Array<{ index: number; row: NewVolunteer; dedupKeys: string[] }> = [];
+    for (const item of pending) {
+      if (inserted.has(item.row.id) || (await resolveCollision(trx, item.index, item.row))) created.push(item);
     }
     await recordAuditMany(
       trx,
@@ -138,7 +178,14 @@ export async function registerVolunteers(
     if (created.length > 0) {
       if (!model) throw new Error('duplicate model not loaded');
       const records = created.map(({ row }) => personRecordOf({ ...row.registration, id: row.id }));
-      const flagged = await flagPossibleDuplicatesMany(trx, deps, model, records, at);
+      const flagged = await flagPossibleDuplicatesMany(
+        trx,
+        deps,
+        model,
+        records,
+        at,
+        created.map((c) => c.dedupKeys),
+      );
       created.forEach(({ index, row }, i) => {
         outcomes[index] = { status: 'created', id: row.id, reference: row.reference, replayed: false, awaitingReview: (flagged[i] ?? 0) > 0 };
       });
@@ -196,7 +243,7 @@ export async function registerVolunteers(
  * What makes two submissions "the same registration" for idempotency: the validated content, except
  * the device time of an offline registration. Keyed, so the stored hash reveals nothing.
  */
-export function requestFingerprint(cipher: FieldCipher, registration: ValidRegistration): string {
+export function requestFingerprint(cipher: Pick<FieldCipher, 'fingerprint'>, registration: ValidRegistration): string {
   const { recordedAt: _recordedAt, ...rest } = registration;
   return cipher.fingerprint(canonicalJson(rest));
 }

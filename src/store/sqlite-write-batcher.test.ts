@@ -45,6 +45,25 @@ describe('SQLite group commit', () => {
     expect(keys).toContain('k4');
   });
 
+  it('undoes a failing write alone in its transaction, with its own error, and goes on', async () => {
+    const db = await open();
+    await db.write(async (trx) => {
+      await trx.insertInto('settings').values(setting('before')).execute();
+    });
+    await expect(
+      db.write(async (trx) => {
+        await trx.insertInto('settings').values(setting('undone')).execute();
+        await trx.insertInto('settings').values(setting('undone-too')).execute();
+        throw new Error('refused by the write itself');
+      }),
+    ).rejects.toThrow('refused by the write itself');
+    await db.write(async (trx) => {
+      await trx.insertInto('settings').values(setting('after')).execute();
+    });
+    const keys = (await db.db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key);
+    expect(keys).toEqual(['after', 'before']);
+  });
+
   it('acknowledges a write only once it is committed: another connection sees it', async () => {
     const db = await open();
     const other = new BetterSqlite3(join(dir, 'muster.db'), { readonly: true });

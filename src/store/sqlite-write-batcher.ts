@@ -8,7 +8,7 @@ interface PendingWrite<DB> {
 
 /**
  * Group commit for SQLite. Each write still runs in its own savepoint (one failing write never undoes
- * another), but all writes that arrive during one turn of the event loop share one transaction and so
+ * another; a write alone in its batch needs none), but all writes that arrive during one turn of the event loop share one transaction and so
  * one fsync. A write's promise settles only after the shared COMMIT and the `sync` that follows it
  * (an fsync of the write-ahead log off the main thread, see wal-syncer.ts), so an acknowledged write
  * is on disk even if the power fails right after.
@@ -58,8 +58,16 @@ export class SqliteWriteBatcher<DB> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     let durable: Promise<void>;
     try {
+      // A write alone in its transaction needs no savepoint: if it fails, the whole transaction is
+      // rolled back, which undoes exactly that write. A savepoint makes SQLite copy every page the write
+      // changes into a sub-journal first (a large import batch changes thousands).
+      const alone = batch.length === 1;
       await this.db.transaction().execute(async (trx) => {
         for (const item of batch) {
+          if (alone) {
+            outcomes.push({ ok: true, value: await item.work(trx) });
+            continue;
+          }
           await sql`savepoint w`.execute(trx);
           try {
             const value = await item.work(trx);
@@ -74,7 +82,8 @@ export class SqliteWriteBatcher<DB> {
       });
       durable = this.sync();
     } catch (error) {
-      // The COMMIT failed (disk full, I/O error): nothing of the batch is stored.
+      // The COMMIT failed (disk full, I/O error), or the only write of the batch failed: nothing of the
+      // batch is stored, and its writes fail with this error.
       durable = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
       this.running = false;

@@ -7,6 +7,7 @@ import type { Drive } from '../../config/load-drive.ts';
 import type { FieldCipher } from '../../crypto/field-cipher.ts';
 import type { Volunteer } from '../../domain/volunteer.ts';
 import { uuidv7 } from '../../store/ids.ts';
+import { precompiledInsert } from '../../store/precompiled-insert.ts';
 import { statementChunks } from '../../store/statement-chunks.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import type { DedupReviewsTable } from '../../store/schema-staff.ts';
@@ -58,9 +59,17 @@ export function personRecordOf(v: Pick<Volunteer, 'id' | 'givenName' | 'familyNa
 }
 
 /** Keyed hashes of a record's blocking keys: equal keys meet, names stay unreadable. */
-export function storedKeys(cipher: FieldCipher, drive: Drive, record: PreparedRecord): string[] {
+export function storedKeys(cipher: Pick<FieldCipher, 'blindIndex'>, drive: Drive, record: PreparedRecord): string[] {
   const regionOf = (area: string) => drive.regionOf(area)?.pcode;
   return [...new Set(onlineKeys(record, regionOf).map((key) => cipher.blindIndex('dedup', key).slice(0, 22)))];
+}
+
+/**
+ * `storedKeys` of a registration not stored yet (the keys do not depend on the id): computed with the
+ * rest of a registration's checks, on whichever thread runs them.
+ */
+export function registrationKeys(cipher: Pick<FieldCipher, 'blindIndex'>, drive: Drive, registration: Omit<Parameters<typeof personRecordOf>[0], 'id'>): string[] {
+  return storedKeys(cipher, drive, prepareRecord(personRecordOf({ ...registration, id: '' }), drive.ancestorsOf));
 }
 
 /** What a decision is about: when the data change, an earlier "different people" no longer holds. */
@@ -100,10 +109,12 @@ export async function flagPossibleDuplicatesMany(
   model: ModelParameters,
   records: readonly PersonRecord[],
   now: string,
+  /** Each record's `storedKeys`, when already computed (registrationKeys). */
+  knownKeys?: ReadonlyArray<readonly string[]>,
 ): Promise<number[]> {
   const ancestorsOf = deps.drive.ancestorsOf;
   const prepared = records.map((record) => prepareRecord(record, ancestorsOf));
-  const keysOf = prepared.map((p) => storedKeys(deps.cipher, deps.drive, p));
+  const keysOf = prepared.map((p, i) => knownKeys?.[i] ?? storedKeys(deps.cipher, deps.drive, p));
   const allKeys = [...new Set(keysOf.flat())];
   /** Who holds each key: the registry first, then the batch as it goes. */
   const holders = new Map<string, string[]>();
@@ -130,8 +141,11 @@ export async function flagPossibleDuplicatesMany(
       .map(([id]) => id);
   });
 
-  const wanted = [...new Set(candidatesOf.flat())];
+  // Candidates registered in this same batch are compared from memory: they were stored from exactly
+  // these values a moment ago, in this transaction, and are active. Only the others are read back.
   const comparable = new Map<string, PreparedRecord>();
+  prepared.forEach((p) => comparable.set(p.record.id, p));
+  const wanted = [...new Set(candidatesOf.flat())].filter((id) => !comparable.has(id));
   for (const chunk of statementChunks(wanted, KEYS_PER_STATEMENT)) {
     for (const other of await deps.volunteers.comparable(trx, chunk)) comparable.set(other.id, prepareRecord(other, ancestorsOf));
   }
@@ -160,9 +174,16 @@ export async function flagPossibleDuplicatesMany(
   return flagged;
 }
 
+const insertKeyRows = precompiledInsert('dedup_keys', ['key', 'volunteer_id'], { rowsPerStatement: KEYS_PER_STATEMENT, skipConflicts: true });
+
+/**
+ * Keys are keyed hashes, so each lands at a random place of the key index: written in key order, the
+ * index is walked from left to right once per batch instead of jumped about.
+ */
 async function insertKeys(trx: Kysely<MusterSchema>, keysOf: ReadonlyArray<{ id: string; keys: readonly string[] }>): Promise<void> {
   const rows = keysOf.flatMap(({ id, keys }) => keys.map((key) => ({ key, volunteer_id: id })));
-  for (const chunk of statementChunks(rows, KEYS_PER_STATEMENT)) await trx.insertInto('dedup_keys').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.volunteer_id < b.volunteer_id ? -1 : a.volunteer_id > b.volunteer_id ? 1 : 0));
+  await insertKeyRows.run(trx, rows);
 }
 
 /**

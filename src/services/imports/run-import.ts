@@ -1,17 +1,16 @@
 import type { Transaction } from 'kysely';
 import { inScope } from '../../access/policy.ts';
-import { checkMapping, mapRow, rowClientId, type ImportMapping } from '../../domain/import-mapping.ts';
+import { checkMapping, type ImportMapping } from '../../domain/import-mapping.ts';
 import type { FieldError } from '../../domain/field-error.ts';
-import { cleanNationalId } from '../../domain/person-name.ts';
-import { normalizeMobilePhone } from '../../domain/phone.ts';
-import { hashFile, readHeaders, readTable, type TableFormat } from '../../imports/read-table.ts';
+import { hashFile, readHeaders, type TableFormat } from '../../imports/read-table.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { uuidv7 } from '../../store/ids.ts';
 import { precompiledInsert } from '../../store/precompiled-insert.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import type { ImportJobsTable, ImportRowOutcome, ImportRowsTable } from '../../store/schema-io.ts';
 import { callerActor, scopeOf, type Caller } from '../access-context.ts';
-import { registerVolunteers, type RegisterDeps, type RegistrationOutcome } from '../register-volunteer.ts';
+import { registerChecked, type CheckedRegistration, type RegisterDeps, type RegistrationOutcome } from '../register-volunteer.ts';
+import { preparedBatches, type PreparedBatch, type PrepareSpec } from './prepare-rows.ts';
 
 export interface ImportRequest {
   /** The file on disk (an upload is saved first: the same bytes must be read twice). */
@@ -143,34 +142,33 @@ export async function runImport(deps: RegisterDeps, caller: Caller, request: Imp
   const seenInDryRun = new Map<string, number>();
   const batchSize = request.batchSize ?? DEFAULT_BATCH;
   let rowsDone = resumedAfter;
-  let batch: Array<{ row: number; cells: Map<string, string> }> = [];
 
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
-    const results: Array<Omit<ImportRowsTable, 'job_id'>> = [];
-    const inputs: unknown[] = [];
+  const flush = async (batch: PreparedBatch): Promise<void> => {
+    const rows = batch.rows;
+    if (rows.length === 0) return;
+    const results: ImportRowsTable[] = [];
+    const checks: CheckedRegistration[] = [];
     const capturedBy: string[] = [];
     const positions: number[] = [];
     const keysOf: Array<string[]> = [];
-    for (const { row, cells } of rows) {
-      const mapped = mapRow(cells, request.mapping, rowClientId(fileHash, row), deps.drive.config.defaultLanguage);
-      if (!mapped.ok) {
-        results.push({ row_number: row, outcome: 'refused', volunteer_id: null, errors: JSON.stringify(mapped.errors) });
+    for (const prepared of rows) {
+      const row = prepared.row;
+      if (!prepared.mapped) {
+        results.push({ job_id: jobId, row_number: row, outcome: 'refused', volunteer_id: null, errors: JSON.stringify(prepared.errors) });
         continue;
       }
-      const area = mapped.value.input.area.trim().toUpperCase();
+      const area = prepared.area;
       if (deps.drive.areas.has(area) && !inScope(scope, { area, capturedBy: actor, createdAt: now }, ancestorsOf)) {
-        results.push({ row_number: row, outcome: 'refused', volunteer_id: null, errors: JSON.stringify([{ field: 'area', code: 'area_out_of_scope', params: { value: area } }]) });
+        results.push({ job_id: jobId, row_number: row, outcome: 'refused', volunteer_id: null, errors: JSON.stringify([{ field: 'area', code: 'area_out_of_scope', params: { value: area } }]) });
         continue;
       }
       positions.push(results.length);
-      results.push({ row_number: row, outcome: 'refused', volunteer_id: null, errors: null });
-      inputs.push(mapped.value.input);
-      capturedBy.push(`paper:${mapped.value.capturedBy}`);
-      if (request.dryRun) keysOf.push(personKeys(mapped.value.input.phone, mapped.value.input.nationalId, deps.drive.config.phoneRegion));
+      results.push({ job_id: jobId, row_number: row, outcome: 'refused', volunteer_id: null, errors: null });
+      checks.push(prepared.check);
+      capturedBy.push(`paper:${prepared.capturedBy}`);
+      if (request.dryRun) keysOf.push(prepared.personKeys);
     }
+    const checkedAt = new Date(batch.now);
     const fill = (outcomes: readonly RegistrationOutcome[]) => {
       outcomes.forEach((outcome, i) => {
         const at = positions[i];
@@ -179,10 +177,7 @@ export async function runImport(deps: RegisterDeps, caller: Caller, request: Imp
       });
     };
     const record = async (trx: Transaction<MusterSchema>) => {
-      await insertRows.run(
-        trx,
-        results.map((r) => ({ ...r, job_id: jobId })),
-      );
+      await insertRows.run(trx, results);
       const count = (outcome: ImportRowOutcome) => results.filter((r) => r.outcome === outcome).length;
       const last = rows[rows.length - 1]?.row ?? rowsDone;
       await trx
@@ -201,8 +196,9 @@ export async function runImport(deps: RegisterDeps, caller: Caller, request: Imp
     };
 
     if (!request.dryRun) {
-      await registerVolunteers(deps, inputs, source, {
+      await registerChecked(deps, checks, source, {
         capturedBy,
+        now: checkedAt,
         after: async (trx, outcomes) => {
           fill(outcomes);
           await record(trx);
@@ -211,8 +207,9 @@ export async function runImport(deps: RegisterDeps, caller: Caller, request: Imp
     } else {
       let outcomes: readonly RegistrationOutcome[] = [];
       try {
-        await registerVolunteers(deps, inputs, source, {
+        await registerChecked(deps, checks, source, {
           capturedBy,
+          now: checkedAt,
           after: (_trx, done) => Promise.reject(new DryRunRollback(done)),
         });
       } catch (error) {
@@ -241,31 +238,34 @@ export async function runImport(deps: RegisterDeps, caller: Caller, request: Imp
 
   let interrupted = false;
   let total = 0;
+  const spec: PrepareSpec = { path: request.path, format: request.format, mapping: request.mapping, fileHash, resumedAfter, batchSize, dryRun: request.dryRun };
+  const batches = preparedBatches(deps, spec, deps.clock);
   // On SQLite, writes run one after the other in the order asked (group commit): the next batch can be
   // read, mapped and validated while the previous one is being written and synced, and still meets it
   // in the duplicate check. On PostgreSQL, transactions would run side by side: one batch at a time.
   const maxInFlight = deps.database.dialect === 'sqlite' && !request.dryRun ? 2 : 1;
   const inFlight: Array<Promise<void>> = [];
   try {
-    for await (const item of readTable(request.path, request.format)) {
-      if (!('row' in item)) continue;
-      total = item.row;
-      if (item.row <= resumedAfter) continue;
-      if (request.signal?.aborted) {
-        interrupted = true;
-        break;
-      }
-      batch.push(item);
-      if (batch.length >= batchSize) {
-        inFlight.push(flush());
+    let loopFailure: unknown = null;
+    try {
+      for await (const batch of batches) {
+        total = batch.seen;
+        if (request.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+        inFlight.push(flush(batch));
         if (inFlight.length >= maxInFlight) await inFlight.shift();
       }
+    } catch (error) {
+      loopFailure = error;
     }
-    if (!interrupted) inFlight.push(flush());
     // Every batch settles before the outcome is known (a failure of any one fails the run).
     const settled = await Promise.allSettled(inFlight.splice(0));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+    const failure: unknown = loopFailure ?? failed?.reason;
+    if (failure instanceof Error) throw failure;
+    if (failure) throw new Error(`import failed: ${JSON.stringify(failure)}`);
   } catch (error) {
     const at = deps.clock().toISOString();
     await deps.database.write((trx) =>
@@ -305,18 +305,6 @@ function rowOf(outcome: RegistrationOutcome): Pick<ImportRowsTable, 'outcome' | 
     case 'conflict':
       return { outcome: 'refused', volunteer_id: null, errors: JSON.stringify([{ field: 'clientId', code: 'idempotency_conflict' }]) };
   }
-}
-
-/** What makes two rows the same person for sure: the phone or the ID number, normalised. */
-function personKeys(phone: string, nationalId: string | undefined, region: string): string[] {
-  const keys: string[] = [];
-  const p = normalizeMobilePhone(phone, region);
-  if (p.ok) keys.push(`p:${p.e164}`);
-  if (nationalId !== undefined && nationalId.trim() !== '') {
-    const id = cleanNationalId(nationalId);
-    if (id.ok) keys.push(`n:${id.value}`);
-  }
-  return keys;
 }
 
 export function summaryOf(job: ImportJobsTable, resumedAfter: number): ImportSummary {
