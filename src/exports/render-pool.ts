@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Keyring } from '../crypto/keyring.ts';
-import { fieldDecrypter } from '../crypto/field-cipher.ts';
+import { personalKeysFrom } from '../store/personal-fields.ts';
 import { PACKED_ROW, renderPage, type PageSpec, type RenderedPage } from './roster-page.ts';
 
 /**
  * Turns pages of raw roster rows into export output (see roster-page.ts). For large exports the work
- * (one AES-GCM decryption per personal field and person, then the layout and the CSV text: most of an
+ * (one AES-GCM decryption per person, then the layout and the CSV text: most of an
  * export's cost) runs on worker threads, while the main thread reads the next pages and writes and
  * encrypts the file. Pages come back in the order they were sent.
  */
@@ -17,9 +17,9 @@ export interface RenderPool {
 
 /** Renders on the calling thread: small exports, where starting threads would cost more than it saves. */
 export function inlineRenderer(keyring: Keyring, spec: PageSpec): RenderPool {
-  const decrypt = fieldDecrypter(keyring.dataKeys);
+  const keys = personalKeysFrom(keyring.dataKeys);
   return {
-    render: (rows) => Promise.resolve().then(() => renderPage(decrypt, spec, rows)),
+    render: (rows) => Promise.resolve().then(() => renderPage(keys, spec, rows)),
     close: () => Promise.resolve(),
   };
 }
