@@ -5,7 +5,7 @@ import type { PersonRecord } from '../dedup/person-record.ts';
 import type { Volunteer, VolunteerStatus } from '../domain/volunteer.ts';
 import type { MusterSchema, VolunteersTable } from './schema.ts';
 import { precompiledInsert } from './precompiled-insert.ts';
-import { NO_LEGACY_FIELDS, openPersonal, personalColumns, sealPersonal, type PersonalColumns, type PersonalFields } from './personal-fields.ts';
+import { LEGACY_COLUMNS, NO_LEGACY_FIELDS, openPersonal, personalColumns, sealPersonal, type PersonalColumns, type PersonalFields } from './personal-fields.ts';
 import { nationalIdIndex, openVolunteer, phoneIndex, sealVolunteer, type NewVolunteer } from './volunteer-rows.ts';
 
 type Executor = Kysely<MusterSchema>;
@@ -298,7 +298,7 @@ export function createVolunteerStore(cipher: FieldCipher) {
       .select(['id', ...personalColumns()])
       .where('id', '>', after)
       .where('personal_enc', 'is', null)
-      .where((eb) => eb.or(personalColumns().slice(1).map((c) => eb(c as 'phone_enc', 'is not', null))))
+      .where((eb) => eb.or(Object.values(LEGACY_COLUMNS).map((c) => eb(c, 'is not', null))))
       .orderBy('id')
       .limit(limit)
       .execute();
@@ -314,7 +314,7 @@ export function createVolunteerStore(cipher: FieldCipher) {
     let changed = 0;
     for (const row of rows) {
       let query = db.updateTable('volunteers').set(resealed(row)).where('id', '=', row.id).where('personal_enc', 'is', null);
-      for (const column of personalColumns().slice(1) as Array<keyof typeof NO_LEGACY_FIELDS>) {
+      for (const column of Object.values(LEGACY_COLUMNS)) {
         const read = row[column] ?? null;
         query = read === null ? query.where(column, 'is', null) : query.where(column, '=', read);
       }
