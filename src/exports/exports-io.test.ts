@@ -3,7 +3,7 @@ import { createFieldCipher } from '../crypto/field-cipher.ts';
 import { keyringFromMasters } from '../crypto/keyring.ts';
 import { sealPersonal } from '../store/personal-fields.ts';
 import { csvCell, csvLine } from './csv.ts';
-import { inlineRenderer, startRenderPool } from './render-pool.ts';
+import { inlineRenderer, renderPoolSize, startRenderPool } from './render-pool.ts';
 import { rosterColumns, type PageSpec } from './roster-page.ts';
 
 describe('CSV cells', () => {
@@ -17,6 +17,10 @@ describe('CSV cells', () => {
 });
 
 describe('the export render workers', () => {
+  it('leave a core to the main thread: one worker on two cores, at least one, at most four', () => {
+    expect([1, 2, 3, 8].map((cores) => renderPoolSize(cores))).toEqual([1, 1, 2, 4]);
+  });
+
   it('read exactly what the field cipher writes (any key of the ring), lay out the same rows as the main thread, and refuse a value moved to another record', async () => {
     const old = keyringFromMasters([Buffer.alloc(32, 3)], Buffer.alloc(32, 5));
     const keyring = keyringFromMasters([Buffer.alloc(32, 4), Buffer.alloc(32, 3)], Buffer.alloc(32, 5));

@@ -71,7 +71,17 @@ interface Reply {
   error?: string;
 }
 
-export async function startRenderPool(keyring: Keyring, spec: PageSpec, size = Math.max(1, Math.min(4, availableParallelism()))): Promise<RenderPool> {
+/**
+ * Workers: one per core beside the main thread's (which reads the roster and writes and encrypts the
+ * file), at least one, at most four. Since personal fields are sealed together, decrypting a person costs
+ * about what the main thread spends on their row, so one worker keeps up on two cores; each worker also
+ * costs about 50 MB (its own heap and module loader), against the 300 MB budget of a 1M-row export.
+ */
+export function renderPoolSize(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(4, cores - 1));
+}
+
+export async function startRenderPool(keyring: Keyring, spec: PageSpec, size = renderPoolSize()): Promise<RenderPool> {
   const keys = [...keyring.dataKeys].map(([id, key]) => [id, new Uint8Array(key)] as const);
   const waiting = new Map<number, { resolve: (page: RenderedPage) => void; reject: (error: Error) => void }>();
   const failAll = (error: Error) => {
