@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/app/app-context.ts';
 import { csvLine } from '../src/exports/csv.ts';
 import { inlineRenderer, startRenderPool } from '../src/exports/render-pool.ts';
@@ -11,7 +11,8 @@ import { confirmedPeople, createCallup, startCallup } from '../src/services/call
 import { resealVolunteers } from '../src/services/reseal-volunteers.ts';
 import { LEGACY_COLUMNS, NO_LEGACY_FIELDS, sealPersonal, type PersonalFields } from '../src/store/personal-fields.ts';
 import type { VolunteersTable } from '../src/store/schema.ts';
-import { describeEachDatabase, type TestDatabase } from './helpers/databases.ts';
+import { main } from '../src/cli/main.ts';
+import { describeEachDatabase, sqliteTestDatabase, TEST_KEY, type TestDatabase } from './helpers/databases.ts';
 import { insertPopulation, person, type Person } from './helpers/population.ts';
 
 const NOW = new Date('2026-11-23T08:00:00.000Z');
@@ -230,5 +231,49 @@ describeEachDatabase('personal fields sealed together, and rows written before',
     const erased = (await rows()).find((r) => r.id === q.id) as VolunteersTable;
     expect(erased.personal_enc).toBeNull();
     expect((await ctx.volunteers.get(ctx.database.db, q.id))?.givenName).toBeNull();
+  });
+});
+
+describe('muster reseal (command line)', () => {
+  it('converts, reports, refuses a bad batch size, and finds nothing the second time', async () => {
+    const testDb = sqliteTestDatabase();
+    const saved = process.env.MUSTER_KEY;
+    process.env.MUSTER_KEY = TEST_KEY;
+    try {
+      const ctx = await testDb.open({ clock: () => NOW });
+      const people = Array.from({ length: 30 }, () => person());
+      await insertPopulation(ctx, people);
+      const rows = await ctx.volunteers.getMany(ctx.database.db, people.map((p) => p.id));
+      await ctx.database.write(async (trx) => {
+        for (const v of rows) {
+          await trx
+            .updateTable('volunteers')
+            .set({ personal_enc: null, given_name_enc: ctx.cipher.encrypt(v.givenName ?? '', `volunteers.given_name:${v.id}`), family_name_enc: ctx.cipher.encrypt(v.familyName ?? '', `volunteers.family_name:${v.id}`), phone_enc: ctx.cipher.encrypt(v.phone ?? '', `volunteers.phone:${v.id}`) })
+            .where('id', '=', v.id)
+            .execute();
+        }
+      });
+      const run = async (...argv: string[]) => {
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+        return { code, out: out.join('\n'), err: err.join('\n') };
+      };
+      const bad = await run('reseal', '--batch', '0', '--data', testDb.dataDir);
+      expect(bad.code).not.toBe(0);
+      expect(bad.err).toContain('--batch');
+      const first = await run('reseal', '--batch', '7', '--data', testDb.dataDir);
+      expect(first.code).toBe(0);
+      expect(first.out).toMatch(/^30 volunteers resealed .* none left in the per-field form$/);
+      const second = await run('reseal', '--data', testDb.dataDir);
+      expect(second.out).toMatch(/^0 volunteers resealed/);
+      const after = await ctx.volunteers.getMany(ctx.database.db, people.map((p) => p.id));
+      expect(after.map((v) => [v.id, v.givenName, v.familyName, v.phone])).toEqual(rows.map((v) => [v.id, v.givenName, v.familyName, v.phone]));
+      expect((await ctx.database.db.selectFrom('volunteers').select('id').where('personal_enc', 'is', null).execute()).length).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.MUSTER_KEY;
+      else process.env.MUSTER_KEY = saved;
+      await testDb.cleanup();
+    }
   });
 });
