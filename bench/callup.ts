@@ -24,6 +24,7 @@ import { answerCallup } from '../src/services/callups/callup-answers.ts';
 import { createCallupDeps } from '../src/services/callups/callup-deps.ts';
 import { queueCallupQuestions } from '../src/services/callups/callup-sending.ts';
 import { closeCallup, createCallup, previewCallup, startCallup } from '../src/services/callups/callups.ts';
+import { openField } from '../src/store/personal-fields.ts';
 import { insertPopulation, person, type Person } from '../test/helpers/population.ts';
 
 const { values } = parseArgs({
@@ -142,11 +143,11 @@ async function main(): Promise<void> {
       const recipients = await ctx.database.db
         .selectFrom('callup_recipients as cr')
         .innerJoin('volunteers as v', 'v.id', 'cr.volunteer_id')
-        .select(['v.id', 'v.phone_enc'])
+        .select(['v.id', 'v.personal_enc', 'v.phone_enc'])
         .where('cr.callup_id', '=', callup.id)
         .limit(ANSWERS)
         .execute();
-      const phones = recipients.map((r) => ctx.cipher.decrypt(r.phone_enc ?? '', `volunteers.phone:${r.id}`));
+      const phones = recipients.map((r) => openField(ctx.cipher, r, 'phone'));
       let confirmed = 0;
       t = performance.now();
       for (let i = 0; i < phones.length; i += CONCURRENCY) {

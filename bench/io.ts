@@ -102,6 +102,14 @@ if (!values['skip-export']) {
     const fill = spawnSync(process.execPath, [join(ROOT, 'bin', 'muster.js'), 'demo', '--volunteers', String(exportRows), '--data', dir], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     if (fill.status !== 0) throw new Error('muster demo failed');
     writeFileSync(join(dir, 'filled'), new Date().toISOString());
+    writeFileSync(join(dir, 'sealed'), new Date().toISOString());
+  }
+  if (!existsSync(join(dir, 'sealed'))) {
+    // Filled before migration 0008 (one ciphertext per personal field): sealed per person as a deployment would be.
+    console.error(`sealing the personal fields of the cached registry per person (once): ${dir}`);
+    const reseal = spawnSync(process.execPath, [join(ROOT, 'bin', 'muster.js'), 'reseal', '--data', dir], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (reseal.status !== 0) throw new Error('muster reseal failed');
+    writeFileSync(join(dir, 'sealed'), new Date().toISOString());
   }
   const identity = await generateX25519Identity();
   env.BENCH_RECIPIENT = await identityToRecipient(identity);

@@ -495,7 +495,10 @@ function randomSealed(bytes: number): string {
   return `k1a2b3c4d.${randomBytes(bytes).toString('base64url')}`;
 }
 
-/** A row like one of the benchmark's registrations: ~60-character ciphertexts, keyed hashes, time-ordered id. */
+/**
+ * A row like one of the benchmark's registrations: the personal fields sealed together (a ~100-character
+ * ciphertext, store/personal-fields.ts), keyed hashes, time-ordered id.
+ */
 function rawRow() {
   const now = new Date().toISOString();
   return {
@@ -503,10 +506,7 @@ function rawRow() {
     reference: newReference(),
     client_id: randomUUID(),
     request_hash: randomBytes(32).toString('base64url'),
-    given_name_enc: randomSealed(36),
-    family_name_enc: randomSealed(34),
-    phone_enc: randomSealed(40),
-    birth_date_enc: randomSealed(38),
+    personal_enc: randomSealed(72),
     phone_hash: randomBytes(24).toString('base64url'),
     now,
   };
@@ -536,12 +536,10 @@ async function rawSqlite(seconds: number, rowsPerTransaction: number): Promise<n
     db.pragma('cache_size = -262144');
     db.pragma('temp_store = MEMORY');
     const insert = db.prepare(
-      `insert into volunteers (id, reference, client_id, request_hash, status, given_name_enc, family_name_enc, phone_enc,
-         national_id_enc, birth_date_enc, phone_hash, national_id_hash, birth_year, birth_precision, sex, area, site, channel,
+      `insert into volunteers (id, reference, client_id, request_hash, status, personal_enc, phone_hash, national_id_hash, birth_year, birth_precision, sex, area, site, channel,
          languages, availability, consent_version, consent_language, consent_at, consent_captured_by, recorded_at, created_at,
          updated_at, withdrawn_at)
-       values (@id, @reference, @client_id, @request_hash, 'active', @given_name_enc, @family_name_enc, @phone_enc,
-         null, @birth_date_enc, @phone_hash, null, 1994, 'day', 'F', 'NE008', 'niamey-stade', 'web',
+       values (@id, @reference, @client_id, @request_hash, 'active', @personal_enc, @phone_hash, null, 1994, 'day', 'F', 'NE008', 'niamey-stade', 'web',
          '["ha","fr"]', 'immediate', '1', 'fr', @now, 'admin', null, @now, @now, null)`,
     );
     const insertMany = db.transaction((rows: Array<ReturnType<typeof rawRow>>) => {

@@ -235,7 +235,7 @@ describeEachDatabase('registration over HTTP', (factory) => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'withdrawn', givenName: null, familyName: null, phone: null, birthDate: null, nationalId: null, area: 'NE008', roles: ['medical'] });
     const row = await ctx.database.db.selectFrom('volunteers').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow();
-    expect([row.given_name_enc, row.family_name_enc, row.phone_enc, row.phone_hash, row.birth_date_enc]).toEqual([null, null, null, null, null]);
+    expect([row.personal_enc, row.given_name_enc, row.family_name_enc, row.phone_enc, row.phone_hash, row.birth_date_enc]).toEqual([null, null, null, null, null, null]);
     const again = await app.inject({ method: 'POST', url: `/api/v1/volunteers/${a.id}/withdraw`, headers: staff() });
     expect(again.statusCode).toBe(200);
     const stats = (await app.inject({ method: 'GET', url: '/api/v1/stats', headers: staff() })).json();

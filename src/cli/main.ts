@@ -9,6 +9,7 @@ import { workerCommand } from './commands/worker.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { dedupCommand } from './commands/dedup.ts';
 import { dedupFileCommand } from './commands/dedup-file.ts';
+import { resealCommand } from './commands/reseal.ts';
 import { importCommand } from './commands/import.ts';
 import { ageKeygenCommand, exportCommand, reportCommand } from './commands/export.ts';
 import {
@@ -93,6 +94,12 @@ const COMMANDS: Record<string, Command> = {
     usage: 'dedup [--data DIR]',
     options: dataOption,
     run: dedupCommand,
+  },
+  reseal: {
+    summary: 'seal the personal fields of volunteers registered before migration 0008 together (resumable; Ctrl-C stops after a batch)',
+    usage: 'reseal [--batch 500] [--data DIR]',
+    options: { ...dataOption, batch: { type: 'string' } },
+    run: resealCommand,
   },
   'dedup-file': {
     summary: 'pairs of a CSV file that are the same person (id_a,id_b,score), without touching the registry',

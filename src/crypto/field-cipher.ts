@@ -10,6 +10,9 @@ import type { Keyring } from './keyring.ts';
 export interface FieldCipher {
   encrypt(plain: string, context: string): string;
   decrypt(sealed: string, context: string): string;
+  /** The same sealing for bytes (several fields laid out together: see store/personal-fields.ts). */
+  encryptBytes(plain: Uint8Array, context: string): string;
+  decryptBytes(sealed: string, context: string): Buffer;
   /** Keyed hash for exact lookups (phone, ID number) without storing the value in clear. */
   blindIndex(kind: string, value: string): string;
   /** Keyed hash of any text (request fingerprints): equal inputs give equal hashes, nothing more. */
@@ -32,7 +35,15 @@ export function createFieldCipher(keyring: Keyring): FieldCipher {
       const body = Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
       return `${keyring.currentKeyId}.${body.toString('base64url')}`;
     },
+    encryptBytes(plain, context) {
+      const iv = Buffer.from(randomView(IV_BYTES));
+      const cipher = createCipheriv('aes-256-gcm', currentKey, iv);
+      cipher.setAAD(Buffer.from(context, 'utf8'));
+      const body = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      return `${keyring.currentKeyId}.${body.toString('base64url')}`;
+    },
     decrypt: fieldDecrypter(keyring.dataKeys),
+    decryptBytes: bytesDecrypter(keyring.dataKeys),
     blindIndex(kind, value) {
       return createHmac('sha256', keyring.indexKey).update(`${kind}\u0000${value}`).digest('base64url').slice(0, 32);
     },
@@ -47,6 +58,12 @@ export function createFieldCipher(keyring: Keyring): FieldCipher {
  * (it never holds the index key).
  */
 export function fieldDecrypter(dataKeys: ReadonlyMap<string, Buffer>): (sealed: string, context: string) => string {
+  const open = bytesDecrypter(dataKeys);
+  return (sealed, context) => open(sealed, context).toString('utf8');
+}
+
+/** Decryption to bytes, from the data keys alone (see fieldDecrypter). */
+export function bytesDecrypter(dataKeys: ReadonlyMap<string, Buffer>): (sealed: string, context: string) => Buffer {
   return (sealed, context) => {
     const dot = sealed.indexOf('.');
     const key = dot > 0 ? dataKeys.get(sealed.slice(0, dot)) : undefined;
@@ -56,6 +73,8 @@ export function fieldDecrypter(dataKeys: ReadonlyMap<string, Buffer>): (sealed: 
     const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, IV_BYTES));
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    const first = decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES));
+    const last = decipher.final();
+    return last.length === 0 ? first : Buffer.concat([first, last]);
   };
 }

@@ -3,7 +3,7 @@
  * sent, with the data keys only.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { fieldDecrypter } from '../crypto/field-cipher.ts';
+import { personalKeysFrom } from '../store/personal-fields.ts';
 import { renderPage, type PageSpec } from './roster-page.ts';
 
 interface Setup {
@@ -12,11 +12,11 @@ interface Setup {
 }
 
 const setup = (workerData as { setup: Setup }).setup;
-const decrypt = fieldDecrypter(new Map(setup.keys.map(([id, key]) => [id, Buffer.from(key)])));
+const keys = personalKeysFrom(new Map(setup.keys.map(([id, key]) => [id, Buffer.from(key)])));
 
 parentPort?.on('message', ({ id, rows }: { id: number; rows: unknown[][] | string }) => {
   try {
-    parentPort?.postMessage({ id, page: renderPage(decrypt, setup.spec, rows) });
+    parentPort?.postMessage({ id, page: renderPage(keys, setup.spec, rows) });
   } catch (error) {
     parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }

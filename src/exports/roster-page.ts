@@ -1,4 +1,5 @@
 import type { ExportField } from '../domain/export-request.ts';
+import { openPersonal, PERSONAL_FIELDS, type PersonalField, type PersonalKeys } from '../store/personal-fields.ts';
 import { csvLine } from './csv.ts';
 
 /**
@@ -11,6 +12,7 @@ export type RosterColumn =
   | 'id'
   | 'area'
   | 'reference'
+  | 'personal_enc'
   | 'given_name_enc'
   | 'family_name_enc'
   | 'sex'
@@ -28,12 +30,17 @@ export type RosterColumn =
   | 'consent_language'
   | 'created_at';
 
-/** Only the columns the fields need (a purpose that needs no names never reads their ciphertexts). */
+/**
+ * Only the columns the fields need (a purpose that needs no personal field never reads a ciphertext):
+ * the sealed personal fields, and for rows written before migration 0008 the per-field ciphertexts of
+ * the fields wanted only.
+ */
 export function rosterColumns(fields: readonly ExportField[]): RosterColumn[] {
   const want = new Set(fields);
   const columns: RosterColumn[] = ['id', 'area'];
   const add = (...c: RosterColumn[]) => columns.push(...c);
   if (want.has('reference')) add('reference');
+  if (personalFieldsOf(fields).length > 0) add('personal_enc');
   if (want.has('givenName')) add('given_name_enc');
   if (want.has('familyName')) add('family_name_enc');
   if (want.has('sex')) add('sex');
@@ -67,7 +74,10 @@ function sortedList(joined: string): string {
   return joined === '' ? '' : joined.split(',').sort().join(', ');
 }
 
-export type Decrypt = (sealed: string, context: string) => string;
+/** The personal fields among an export's fields, in the store's order. */
+function personalFieldsOf(fields: readonly ExportField[]): PersonalField[] {
+  return PERSONAL_FIELDS.filter((f) => fields.includes(f));
+}
 
 /** Separators of a packed page (see roster-reader.ts): ASCII unit and record separators. */
 export const PACKED_VALUE = '\u001f';
@@ -83,20 +93,15 @@ function unpack(page: ReadonlyArray<readonly unknown[]> | string, width: number)
   });
 }
 
-const SEALED: Partial<Record<ExportField, { column: RosterColumn; context: string }>> = {
-  givenName: { column: 'given_name_enc', context: 'given_name' },
-  familyName: { column: 'family_name_enc', context: 'family_name' },
-  birthDate: { column: 'birth_date_enc', context: 'birth_date' },
-  phone: { column: 'phone_enc', context: 'phone' },
-  nationalId: { column: 'national_id_enc', context: 'national_id' },
-};
+const PERSONAL = new Set<ExportField>(PERSONAL_FIELDS);
 
 /**
- * Decrypts the personal fields of a page of raw rows (each bound to its column and record, so a
- * ciphertext moved elsewhere fails) and lays the rows out in the export's columns (see
- * exportColumns), as CSV text or as cells.
+ * Decrypts the personal fields of a page of raw rows (once per person, bound to the record, so a
+ * ciphertext moved elsewhere fails; see store/personal-fields.ts) and lays the rows out in the
+ * export's columns (see exportColumns), as CSV text or as cells. Only the fields the export needs are
+ * turned into text.
  */
-export function renderPage(decrypt: Decrypt, spec: PageSpec, page: ReadonlyArray<readonly unknown[]> | string): RenderedPage {
+export function renderPage(keys: PersonalKeys, spec: PageSpec, page: ReadonlyArray<readonly unknown[]> | string): RenderedPage {
   const rows = unpack(page, spec.columns.length);
   const at = new Map(spec.columns.map((c, i) => [c, i]));
   const index = (c: RosterColumn): number => at.get(c) ?? -1;
@@ -104,16 +109,36 @@ export function renderPage(decrypt: Decrypt, spec: PageSpec, page: ReadonlyArray
     const v = row[index(c)];
     return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '';
   };
+  const sealed = (row: readonly unknown[], c: RosterColumn): string | null => {
+    const i = index(c);
+    const v = i < 0 ? null : row[i];
+    return typeof v === 'string' && v !== '' ? v : null;
+  };
   const idAt = index('id');
   const areaAt = index('area');
+  const wanted = personalFieldsOf(spec.fields);
   const cellsOf = (row: readonly unknown[]): string[] => {
     const id = String(row[idAt]);
+    const personal =
+      wanted.length === 0
+        ? null
+        : openPersonal(
+            keys,
+            {
+              id,
+              personal_enc: sealed(row, 'personal_enc'),
+              given_name_enc: sealed(row, 'given_name_enc'),
+              family_name_enc: sealed(row, 'family_name_enc'),
+              phone_enc: sealed(row, 'phone_enc'),
+              national_id_enc: sealed(row, 'national_id_enc'),
+              birth_date_enc: sealed(row, 'birth_date_enc'),
+            },
+            wanted,
+          );
     const cells: string[] = [];
     for (const field of spec.fields) {
-      const sealed = SEALED[field];
-      if (sealed) {
-        const value = row[index(sealed.column)];
-        let plain = typeof value === 'string' && value !== '' ? decrypt(value, `volunteers.${sealed.context}:${id}`) : '';
+      if (PERSONAL.has(field)) {
+        let plain = personal?.[field as PersonalField] ?? '';
         // A birth known by its year only has no date: the year stands for it.
         if (field === 'birthDate' && plain === '') plain = text(row, 'birth_year');
         cells.push(plain);

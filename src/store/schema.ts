@@ -14,6 +14,11 @@ export interface VolunteersTable {
   client_id: string;
   request_hash: string;
   status: 'active' | 'withdrawn' | 'suspended';
+  /**
+   * The personal fields sealed together (store/personal-fields.ts, since migration 0008); the five
+   * per-field columns below are null then, and hold the fields only in rows written before.
+   */
+  personal_enc: string | null;
   given_name_enc: string | null;
   family_name_enc: string | null;
   phone_enc: string | null;

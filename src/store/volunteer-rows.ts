@@ -2,6 +2,7 @@ import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { ValidRegistration } from '../domain/validate-registration.ts';
 import type { Volunteer } from '../domain/volunteer.ts';
 import type { Channel } from '../domain/registration-input.ts';
+import { NO_LEGACY_FIELDS, openPersonal, sealPersonal } from './personal-fields.ts';
 import type { VolunteersTable } from './schema.ts';
 
 /** What the store needs to write a new volunteer, besides the validated registration. */
@@ -15,23 +16,12 @@ export interface NewVolunteer {
   now: string;
 }
 
-type PersonalField = 'given_name' | 'family_name' | 'phone' | 'national_id' | 'birth_date';
-
-/** The ciphertext of a field is bound to its column and row: copied elsewhere, it fails to decrypt. */
-function context(field: PersonalField, id: string): string {
-  return `volunteers.${field}:${id}`;
-}
-
 export function phoneIndex(cipher: FieldCipher, e164: string): string {
   return cipher.blindIndex('phone', e164);
 }
 
 export function nationalIdIndex(cipher: FieldCipher, id: string): string {
   return cipher.blindIndex('national_id', id);
-}
-
-export function sealField(cipher: FieldCipher, field: PersonalField, id: string, value: string | null): string | null {
-  return value === null ? null : cipher.encrypt(value, context(field, id));
 }
 
 /** Encrypts the personal fields of a new volunteer and lays it out as a row. */
@@ -43,11 +33,9 @@ export function sealVolunteer(cipher: FieldCipher, v: NewVolunteer): VolunteersT
     client_id: r.clientId,
     request_hash: v.requestHash,
     status: 'active',
-    given_name_enc: sealField(cipher, 'given_name', v.id, r.givenName),
-    family_name_enc: sealField(cipher, 'family_name', v.id, r.familyName),
-    phone_enc: sealField(cipher, 'phone', v.id, r.phone),
-    national_id_enc: sealField(cipher, 'national_id', v.id, r.nationalId),
-    birth_date_enc: sealField(cipher, 'birth_date', v.id, r.birthDate),
+    // One ciphertext for the five personal fields (personal-fields.ts); the per-field columns stay null.
+    personal_enc: sealPersonal(cipher, v.id, { givenName: r.givenName, familyName: r.familyName, phone: r.phone, nationalId: r.nationalId, birthDate: r.birthDate }),
+    ...NO_LEGACY_FIELDS,
     phone_hash: phoneIndex(cipher, r.phone),
     national_id_hash: r.nationalId === null ? null : nationalIdIndex(cipher, r.nationalId),
     birth_year: r.birthYear,
@@ -69,21 +57,21 @@ export function sealVolunteer(cipher: FieldCipher, v: NewVolunteer): VolunteersT
   };
 }
 
-/** Decrypts a row back into a volunteer. */
+/** Decrypts a row back into a volunteer (either form of its personal fields: see personal-fields.ts). */
 export function openVolunteer(cipher: FieldCipher, row: VolunteersTable, roles: string[], skills: string[]): Volunteer {
-  const open = (field: PersonalField, sealed: string | null) => (sealed === null ? null : cipher.decrypt(sealed, context(field, row.id)));
+  const personal = openPersonal(cipher, row);
   return {
     id: row.id,
     reference: row.reference,
     status: row.status,
-    givenName: open('given_name', row.given_name_enc),
-    familyName: open('family_name', row.family_name_enc),
+    givenName: personal.givenName,
+    familyName: personal.familyName,
     sex: row.sex,
-    birthDate: open('birth_date', row.birth_date_enc),
+    birthDate: personal.birthDate,
     birthYear: row.birth_year,
     birthPrecision: row.birth_precision,
-    phone: open('phone', row.phone_enc),
-    nationalId: open('national_id', row.national_id_enc),
+    phone: personal.phone,
+    nationalId: personal.nationalId,
     area: row.area,
     site: row.site,
     channel: row.channel,

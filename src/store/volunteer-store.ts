@@ -6,7 +6,8 @@ import type { Volunteer, VolunteerStatus } from '../domain/volunteer.ts';
 import type { MusterSchema, VolunteersTable } from './schema.ts';
 import { COMPARABLE_COLUMNS, openComparableRow, type SealedComparableRow } from './comparable-row.ts';
 import { precompiledInsert } from './precompiled-insert.ts';
-import { nationalIdIndex, openVolunteer, phoneIndex, sealField, sealVolunteer, type NewVolunteer } from './volunteer-rows.ts';
+import { LEGACY_COLUMNS, NO_LEGACY_FIELDS, openPersonal, personalColumns, sealPersonal, type PersonalColumns, type PersonalFields } from './personal-fields.ts';
+import { nationalIdIndex, openVolunteer, phoneIndex, sealVolunteer, type NewVolunteer } from './volunteer-rows.ts';
 
 type Executor = Kysely<MusterSchema>;
 
@@ -20,11 +21,8 @@ const VOLUNTEER_COLUMNS = [
   'client_id',
   'request_hash',
   'status',
-  'given_name_enc',
-  'family_name_enc',
-  'phone_enc',
-  'national_id_enc',
-  'birth_date_enc',
+  // New rows hold their personal fields in personal_enc; the per-field columns are left null.
+  'personal_enc',
   'phone_hash',
   'national_id_hash',
   'birth_year',
@@ -167,7 +165,7 @@ export function createVolunteerStore(cipher: FieldCipher) {
   async function comparable(db: Executor, ids: readonly string[]): Promise<PersonRecord[]> {
     if (ids.length === 0) return [];
     const rows = await db.selectFrom('volunteers').select(COMPARABLE_COLUMNS).where('id', 'in', ids).where('status', '=', 'active').execute();
-    return rows.map((row) => openComparableRow(row, (sealed, context) => cipher.decrypt(sealed, context)));
+    return rows.map((row) => openComparableRow(row, cipher));
   }
 
   /**
@@ -217,7 +215,10 @@ export function createVolunteerStore(cipher: FieldCipher) {
   async function update(db: Executor, id: string, changes: VolunteerChanges, now: string): Promise<void> {
     const set: Partial<VolunteersTable> = { updated_at: now };
     if (changes.phone !== undefined) {
-      set.phone_enc = sealField(cipher, 'phone', id, changes.phone);
+      // The fields are sealed together: the others are read (either form) and sealed again with the
+      // new phone, which also moves a row written before migration 0008 to the sealed form.
+      const row = await db.selectFrom('volunteers').select(['id', ...personalColumns()]).where('id', '=', id).executeTakeFirst();
+      if (row) Object.assign(set, resealed(row, { phone: changes.phone }));
       set.phone_hash = phoneIndex(cipher, changes.phone);
     }
     if (changes.availability !== undefined) set.availability = changes.availability;
@@ -250,11 +251,8 @@ export function createVolunteerStore(cipher: FieldCipher) {
       .updateTable('volunteers')
       .set({
         status: 'withdrawn',
-        given_name_enc: null,
-        family_name_enc: null,
-        phone_enc: null,
-        national_id_enc: null,
-        birth_date_enc: null,
+        personal_enc: null,
+        ...NO_LEGACY_FIELDS,
         phone_hash: null,
         national_id_hash: null,
         birth_year: null,
@@ -277,7 +275,47 @@ export function createVolunteerStore(cipher: FieldCipher) {
       .execute();
   }
 
-  return { findExisting, insert, insertMany, get, getMany, comparable, sealedComparablePage, list, update, phoneTakenBy, erase };
+  /** The columns that seal a row's personal fields with `changes` applied (read from either form). */
+  function resealed(row: PersonalColumns, changes: Partial<PersonalFields> = {}): Pick<VolunteersTable, 'personal_enc' | keyof typeof NO_LEGACY_FIELDS> {
+    return { personal_enc: sealPersonal(cipher, row.id, { ...openPersonal(cipher, row), ...changes }), ...NO_LEGACY_FIELDS };
+  }
+
+  /**
+   * Rows after `after` (by id) that still hold their personal fields in the per-field form, at most
+   * `limit`: the work of `muster reseal`, page by page.
+   */
+  async function legacyRows(db: Executor, after: string, limit: number): Promise<PersonalColumns[]> {
+    return db
+      .selectFrom('volunteers')
+      .select(['id', ...personalColumns()])
+      .where('id', '>', after)
+      .where('personal_enc', 'is', null)
+      .where((eb) => eb.or(Object.values(LEGACY_COLUMNS).map((c) => eb(c, 'is not', null))))
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Seals the personal fields of these legacy rows together and clears their per-field columns. Only a
+   * row whose personal columns are still exactly as read is changed: one erased or updated meanwhile
+   * (by another process, on PostgreSQL) keeps what that change wrote. The row's `updated_at` stays: the
+   * person's data did not change, only how it is stored. Returns how many rows changed.
+   */
+  async function resealRows(db: Executor, rows: readonly PersonalColumns[]): Promise<number> {
+    let changed = 0;
+    for (const row of rows) {
+      let query = db.updateTable('volunteers').set(resealed(row)).where('id', '=', row.id).where('personal_enc', 'is', null);
+      for (const column of Object.values(LEGACY_COLUMNS)) {
+        const read = row[column] ?? null;
+        query = read === null ? query.where(column, 'is', null) : query.where(column, '=', read);
+      }
+      changed += Number((await query.executeTakeFirst()).numUpdatedRows);
+    }
+    return changed;
+  }
+
+  return { findExisting, insert, insertMany, get, getMany, comparable, sealedComparablePage, list, update, phoneTakenBy, erase, legacyRows, resealRows };
 }
 
 export type VolunteerStore = ReturnType<typeof createVolunteerStore>;

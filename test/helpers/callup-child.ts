@@ -21,6 +21,7 @@ import { answerCallup } from '../../src/services/callups/callup-answers.ts';
 import { createCallupDeps } from '../../src/services/callups/callup-deps.ts';
 import { queueCallupQuestions } from '../../src/services/callups/callup-sending.ts';
 import { advanceCallups } from '../../src/services/callups/callup-waves.ts';
+import { openField } from '../../src/store/personal-fields.ts';
 import { FIXED_NOW, TEST_KEY } from './databases.ts';
 
 const [role, url, callupId, a, b] = process.argv.slice(2);
@@ -66,12 +67,12 @@ try {
       const rows = await db
         .selectFrom('callup_recipients as cr')
         .innerJoin('volunteers as v', 'v.id', 'cr.volunteer_id')
-        .select(['v.id', 'v.phone_enc'])
+        .select(['v.id', 'v.personal_enc', 'v.phone_enc'])
         .where('cr.callup_id', '=', callupId)
         .where('cr.state', 'in', ['asked', 'delivered', 'no_answer'])
         .execute();
       // Half the people never answer (by their id), so that waves time out and the next ones are asked.
-      const fresh = rows.filter((r) => !answered.has(r.id) && r.phone_enc !== null && Number.parseInt(r.id.slice(-1), 16) % 2 === 0);
+      const fresh = rows.filter((r) => !answered.has(r.id) && (r.personal_enc !== null || r.phone_enc !== null) && Number.parseInt(r.id.slice(-1), 16) % 2 === 0);
       if (fresh.length === 0) {
         const state = await live();
         idle = state.status === 'filled' ? idle + 1 : 0;
@@ -84,7 +85,7 @@ try {
         await Promise.all(
           batch.map(async (r, j) => {
             answered.add(r.id);
-            const phone = ctx.cipher.decrypt(r.phone_enc ?? '', `volunteers.phone:${r.id}`);
+            const phone = openField(ctx.cipher, r, 'phone');
             const yes = await answerCallup(deps, { phone, text: 'YES', now });
             outcomes[yes.outcome] = (outcomes[yes.outcome] ?? 0) + 1;
             if (takeBack && (i + j) % 3 === 0) {

@@ -11,6 +11,7 @@ import {
 } from '../../callups/selection.ts';
 import { isSmsLanguage, type SmsLanguage } from '../../i18n/sms-messages.ts';
 import type { CallupStatus } from '../../store/schema-callups.ts';
+import { openPersonal, type PersonalColumns } from '../../store/personal-fields.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import type { CallupDeps } from './callup-deps.ts';
 
@@ -47,7 +48,8 @@ export interface NeedForSelection {
 
 /** A candidate as read for selection, with what sending needs. */
 export interface CandidateRow extends CandidateFacts {
-  phoneEnc: string;
+  /** The sealed personal fields, to open the phone of those asked (store/personal-fields.ts). */
+  sealed: PersonalColumns;
   phoneHash: string;
   language: SmsLanguage;
   callupArea: string;
@@ -84,6 +86,7 @@ export interface CandidateColumns {
   consent_version: string;
   birth_year: number | null;
   birth_precision: CandidateFacts['birthPrecision'];
+  personal_enc: string | null;
   birth_date_enc: string | null;
   area: string;
   availability: CandidateFacts['availability'];
@@ -100,7 +103,7 @@ export function checkedCandidate(deps: CallupDeps, row: CandidateColumns, need: 
   const callupArea = matchingArea(row.area, rules);
   if (callupArea === null) return null;
   // The birth date is decrypted only for those whose birth year leaves their age in doubt.
-  const needsDate = row.birth_year === oldest && row.birth_precision === 'day' && row.birth_date_enc !== null;
+  const needsDate = row.birth_year === oldest && row.birth_precision === 'day' && (row.personal_enc !== null || row.birth_date_enc !== null);
   const candidate: CandidateRow = {
     id: row.id,
     status: row.status,
@@ -109,14 +112,14 @@ export function checkedCandidate(deps: CallupDeps, row: CandidateColumns, need: 
     optedOut: false,
     birthYear: row.birth_year,
     birthPrecision: row.birth_precision,
-    birthDate: needsDate && row.birth_date_enc ? deps.cipher.decrypt(row.birth_date_enc, `volunteers.birth_date:${row.id}`) : null,
+    birthDate: needsDate ? openPersonal(deps.cipher, row, ['birthDate']).birthDate : null,
     area: row.area,
     roles: [need.role],
     skills: need.skill === null ? [] : [need.skill],
     availability: row.availability,
     confirmedElsewhere: false,
     alreadyAsked: false,
-    phoneEnc: row.phone_enc ?? '',
+    sealed: { id: row.id, personal_enc: row.personal_enc, phone_enc: row.phone_enc },
     phoneHash: row.phone_hash ?? '',
     language: languageOf(deps, row.consent_language, JSON.parse(row.languages) as string[]),
     callupArea,
@@ -242,7 +245,7 @@ function candidatesWhere(s: Selection, excluded: readonly string[], age: 'both' 
     s.elsewhere.length === 0
       ? sql``
       : sql`and not exists (select 1 from callup_recipients cy where cy.callup_id in (${list(s.elsewhere)}) and cy.volunteer_id = v.id and cy.state = 'yes')`;
-  const borderline = sql`(v.birth_year = ${int(s.oldest)} and v.birth_precision = 'day' and v.birth_date_enc is not null)`;
+  const borderline = sql`(v.birth_year = ${int(s.oldest)} and v.birth_precision = 'day' and (v.personal_enc is not null or v.birth_date_enc is not null))`;
   const years = age === 'certain' ? sql`v.birth_year < ${int(s.oldest)}` : age === 'borderline' ? borderline : sql`(v.birth_year < ${int(s.oldest)} or ${borderline})`;
   // For the count (no `join` given), CROSS JOIN keeps on SQLite this order: home areas, the covering
   // index per area, then the role; left to itself, the planner drove the count from every volunteer of
@@ -272,7 +275,7 @@ function homesValues(s: Selection): RawBuilder<unknown> {
   return sql`homes (area, pos) as (values ${sql.join([...s.homes].map(([area, pos]) => sql`(${area}, ${int(pos)})`))})`;
 }
 
-const CANDIDATE_COLUMNS = sql`v.id, v.status, v.merged_into, v.consent_version, v.birth_year, v.birth_precision, v.birth_date_enc, v.area,
+const CANDIDATE_COLUMNS = sql`v.id, v.status, v.merged_into, v.consent_version, v.birth_year, v.birth_precision, v.personal_enc, v.birth_date_enc, v.area,
       v.availability, v.phone_enc, v.phone_hash, v.languages, v.consent_language`;
 
 function numbered<T extends { birth_year: number | null }>(rows: T[]): T[] {

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import { isSmsLanguage, smsText } from '../../i18n/sms-messages.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
+import { openPersonal } from '../../store/personal-fields.ts';
 import type { RecipientState } from '../../store/schema-callups.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import { formatLocalTime } from '../../callups/message.ts';
@@ -46,7 +47,7 @@ export async function releasePlace(deps: CallupDeps, trx: Transaction<MusterSche
     ? await trx
         .selectFrom('callup_recipients as cr')
         .innerJoin('volunteers as v', 'v.id', 'cr.volunteer_id')
-        .select(['cr.id', 'cr.volunteer_id', 'cr.language', 'v.phone_enc'])
+        .select(['cr.id', 'cr.volunteer_id', 'cr.language', 'v.personal_enc', 'v.phone_enc'])
         .where('cr.need_id', '=', place.needId)
         .where('cr.state', '=', 'standby')
         .where('v.status', '=', 'active')
@@ -63,9 +64,9 @@ export async function releasePlace(deps: CallupDeps, trx: Transaction<MusterSche
         .values({ volunteer_id: next.volunteer_id, last_asked_at: at, last_served_at: at })
         .onConflict((oc) => oc.column('volunteer_id').doUpdateSet({ last_served_at: at }))
         .execute();
-      if (next.phone_enc !== null) {
+      const phone = openPersonal(deps.cipher, { ...next, id: next.volunteer_id }, ['phone']).phone;
+      if (phone !== null) {
         const language = isSmsLanguage(next.language) ? next.language : 'fr';
-        const phone = deps.cipher.decrypt(next.phone_enc, `volunteers.phone:${next.volunteer_id}`);
         const body = smsText('callup_promoted', language, { title: callup.title, place: callup.report_place, time: formatLocalTime(new Date(callup.report_at), deps.drive.config.timezone) });
         await deps.outbox.enqueue(trx, { phone, body, priority: 'bulk', kind: 'callup_promoted', dedupKey: `callup-promoted:${next.id}` }, now);
       }

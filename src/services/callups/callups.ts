@@ -6,6 +6,7 @@ import { availabilitiesFor, certainlyOfAgeBirthYear, orderCandidates, waveSize }
 import { isSmsLanguage, smsText, type SmsLanguage } from '../../i18n/sms-messages.ts';
 import { recordAudit } from '../../store/audit-pending.ts';
 import { uuidv7 } from '../../store/ids.ts';
+import { openPersonal } from '../../store/personal-fields.ts';
 import type { CallupNeedsTable, CallupRecipientsTable, CallupsTable, CallupStatus, RecipientState } from '../../store/schema-callups.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import { precompiledInsert } from '../../store/precompiled-insert.ts';
@@ -209,7 +210,7 @@ export async function candidatesFor(deps: CallupDeps, db: Executor, c: Callup, n
     .innerJoin('volunteer_roles as vr', (j) => j.onRef('vr.volunteer_id', '=', 'v.id').on('vr.role', '=', need.role))
     .leftJoin('callup_rotation as r', 'r.volunteer_id', 'v.id')
     .select([
-      'v.id', 'v.status', 'v.merged_into', 'v.consent_version', 'v.birth_year', 'v.birth_precision', 'v.birth_date_enc', 'v.area', 'v.availability',
+      'v.id', 'v.status', 'v.merged_into', 'v.consent_version', 'v.birth_year', 'v.birth_precision', 'v.personal_enc', 'v.birth_date_enc', 'v.area', 'v.availability',
       'v.phone_enc', 'v.phone_hash', 'v.languages', 'v.consent_language', 'r.last_asked_at', 'r.last_served_at',
     ])
     .where('v.status', '=', 'active')
@@ -464,9 +465,9 @@ async function withdrawOpenAsks(trx: Transaction<MusterSchema>, where: { callupI
 }
 
 async function decryptPhone(deps: CallupDeps, db: Executor, volunteerId: string): Promise<string | null> {
-  const v = await db.selectFrom('volunteers').select(['phone_enc', 'status']).where('id', '=', volunteerId).executeTakeFirst();
-  if (!v?.phone_enc || v.status !== 'active') return null;
-  return deps.cipher.decrypt(v.phone_enc, `volunteers.phone:${volunteerId}`);
+  const v = await db.selectFrom('volunteers').select(['id', 'personal_enc', 'phone_enc', 'status']).where('id', '=', volunteerId).executeTakeFirst();
+  if (!v || v.status !== 'active') return null;
+  return openPersonal(deps.cipher, v, ['phone']).phone;
 }
 
 /** Cancels a call-up: queued asks are withdrawn and everyone who said yes is told. */
@@ -533,26 +534,28 @@ export async function confirmedPeople(deps: CallupDeps, actor: string, id: strin
     .selectFrom('callup_recipients as cr')
     .innerJoin('volunteers as v', 'v.id', 'cr.volunteer_id')
     .innerJoin('callup_needs as n', 'n.id', 'cr.need_id')
-    .select(['cr.volunteer_id', 'cr.answered_at', 'v.reference', 'v.given_name_enc', 'v.family_name_enc', 'v.phone_enc', 'v.area', 'n.role', 'n.skill'])
+    .select(['cr.volunteer_id', 'cr.answered_at', 'v.reference', 'v.personal_enc', 'v.given_name_enc', 'v.family_name_enc', 'v.phone_enc', 'v.area', 'n.role', 'n.skill'])
     .where('cr.callup_id', '=', id)
     .where('cr.state', '=', 'yes')
     .orderBy('n.position')
     .orderBy('cr.answered_at')
     .execute();
-  const open = (field: string, vid: string, sealed: string | null) => (sealed === null ? null : deps.cipher.decrypt(sealed, `volunteers.${field}:${vid}`));
   const people = rows
     .filter((r) => scopeAreas === null || scopeAreas.some((a) => deps.drive.ancestorsOf(r.area).includes(a)))
-    .map((r) => ({
-      volunteerId: r.volunteer_id,
-      reference: r.reference,
-      givenName: open('given_name', r.volunteer_id, r.given_name_enc),
-      familyName: open('family_name', r.volunteer_id, r.family_name_enc),
-      phone: open('phone', r.volunteer_id, r.phone_enc),
-      area: r.area,
-      role: r.role,
-      skill: r.skill,
-      answeredAt: r.answered_at,
-    }));
+    .map((r) => {
+      const personal = openPersonal(deps.cipher, { ...r, id: r.volunteer_id }, ['givenName', 'familyName', 'phone']);
+      return {
+        volunteerId: r.volunteer_id,
+        reference: r.reference,
+        givenName: personal.givenName,
+        familyName: personal.familyName,
+        phone: personal.phone,
+        area: r.area,
+        role: r.role,
+        skill: r.skill,
+        answeredAt: r.answered_at,
+      };
+    });
   await deps.database.write((trx) =>
     recordAudit(trx, { at: now.toISOString(), actor, action: 'callup.read_confirmed', details: { callupId: callup.id, ids: people.map((p) => p.volunteerId), scope: scopeAreas ?? 'all' } }),
   );

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { openPersonal, personalColumns } from '../../store/personal-fields.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import { statementChunks } from '../../store/statement-chunks.ts';
 import type { CallupDeps } from './callup-deps.ts';
@@ -20,12 +21,13 @@ export async function volunteerPhones(deps: Pick<CallupDeps, 'cipher'>, db: Kyse
   for (const chunk of statementChunks([...ids], 500)) {
     const rows = await db
       .selectFrom('volunteers')
-      .select(['id', 'status', 'merged_into', 'phone_enc', 'phone_hash'])
+      .select(['id', 'status', 'merged_into', 'phone_hash', ...personalColumns(['phone'])])
       .where('id', 'in', chunk)
       .execute();
     for (const row of rows) {
-      if (row.status !== 'active' || (row.merged_into ?? null) !== null || row.phone_enc === null || row.phone_hash === null) continue;
-      phones.set(row.id, { phone: deps.cipher.decrypt(row.phone_enc, `volunteers.phone:${row.id}`), phoneHash: row.phone_hash });
+      if (row.status !== 'active' || (row.merged_into ?? null) !== null || row.phone_hash === null) continue;
+      const phone = openPersonal(deps.cipher, row, ['phone']).phone;
+      if (phone !== null) phones.set(row.id, { phone, phoneHash: row.phone_hash });
     }
   }
   return phones;

@@ -26,7 +26,7 @@ export async function readComparableRegistry(
   if (page.length < PAGE || threads === 0) {
     // Small registry: decrypting here costs less than starting threads.
     for (;;) {
-      for (const row of page) records.push(openComparableRow(row, (sealed, context) => ctx.cipher.decrypt(sealed, context)));
+      for (const row of page) records.push(openComparableRow(row, ctx.cipher));
       options.onProgress?.(records.length);
       if (page.length < PAGE) return records;
       page = await ctx.volunteers.sealedComparablePage(db, page.at(-1)?.id ?? '', PAGE);

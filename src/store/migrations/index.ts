@@ -6,6 +6,7 @@ import { migration0004 } from './0004-messaging.ts';
 import { migration0005 } from './0005-imports-exports.ts';
 import { migration0006 } from './0006-callups.ts';
 import { migration0007 } from './0007-callup-selection.ts';
+import { migration0008 } from './0008-sealed-person.ts';
 import { migration0009 } from './0009-callup-queue.ts';
 
 /**
@@ -20,5 +21,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-imports-exports': migration0005,
   '0006-callups': migration0006,
   '0007-callup-selection': migration0007,
+  '0008-sealed-person': migration0008,
   '0009-callup-queue': migration0009,
 };
