@@ -39,15 +39,16 @@ describeEachDatabase('reading the registry for muster dedup', (factory) => {
   });
 
   it('fails with a clear error on a row that cannot be opened, and leaves it as it was', async () => {
-    const victim = await ctx.database.db.selectFrom('volunteers').select(['id', 'given_name_enc']).orderBy('id').limit(1).offset(20).executeTakeFirstOrThrow();
+    const victim = await ctx.database.db.selectFrom('volunteers').select(['id', 'personal_enc']).orderBy('id').limit(1).offset(20).executeTakeFirstOrThrow();
+    expect(victim.personal_enc).not.toBeNull();
     // Another row's ciphertext: authentic, but bound to the other row.
-    const other = await ctx.database.db.selectFrom('volunteers').select('given_name_enc').orderBy('id').limit(1).executeTakeFirstOrThrow();
-    await ctx.database.write((trx) => trx.updateTable('volunteers').set({ given_name_enc: other.given_name_enc }).where('id', '=', victim.id).execute());
+    const other = await ctx.database.db.selectFrom('volunteers').select('personal_enc').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    await ctx.database.write((trx) => trx.updateTable('volunteers').set({ personal_enc: other.personal_enc }).where('id', '=', victim.id).execute());
     try {
       await expect(readComparableRegistry(ctx, { threads: 2, pageSize: 6 })).rejects.toThrow(/reading the registry/);
       await expect(readComparableRegistry(ctx, { threads: 0, pageSize: 6 })).rejects.toThrow();
     } finally {
-      await ctx.database.write((trx) => trx.updateTable('volunteers').set({ given_name_enc: victim.given_name_enc }).where('id', '=', victim.id).execute());
+      await ctx.database.write((trx) => trx.updateTable('volunteers').set({ personal_enc: victim.personal_enc }).where('id', '=', victim.id).execute());
     }
     expect((await readComparableRegistry(ctx, { threads: 2, pageSize: 6 })).length).toBe(created);
   });

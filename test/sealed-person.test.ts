@@ -7,6 +7,7 @@ import { rosterColumns, type PageSpec } from '../src/exports/roster-page.ts';
 import { readRosterRows } from '../src/exports/roster-reader.ts';
 import { answerCallup } from '../src/services/callups/callup-answers.ts';
 import { createCallupDeps } from '../src/services/callups/callup-deps.ts';
+import { queueCallupQuestions } from '../src/services/callups/callup-sending.ts';
 import { confirmedPeople, createCallup, startCallup } from '../src/services/callups/callups.ts';
 import { resealVolunteers } from '../src/services/reseal-volunteers.ts';
 import { LEGACY_COLUMNS, NO_LEGACY_FIELDS, sealPersonal, type PersonalFields } from '../src/store/personal-fields.ts';
@@ -142,6 +143,8 @@ describeEachDatabase('personal fields sealed together, and rows written before',
       waveTimeoutMinutes: 60,
     });
     await startCallup(deps, 'staff:coord', callup.id);
+    // Questions become outbox messages when the dispatcher has room to send them.
+    await queueCallupQuestions(deps, NOW, 1000);
     const asked = await ctx.database.db.selectFrom('outbox').select(['id', 'phone_enc']).where('kind', '=', 'callup').execute();
     const phones = asked.map((r) => ctx.cipher.decrypt(r.phone_enc, `outbox.phone:${r.id}`)).sort();
     // Those born on 27 November 2008 are 17 on the report day: not asked, whichever form holds their date.
