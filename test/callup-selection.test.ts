@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../src/app/app-context.ts';
-import { countCandidates, nextCandidates, type SelectionDrive } from '../src/services/callups/callup-candidates.ts';
+import { countCandidates, nextCandidates } from '../src/services/callups/callup-candidates.ts';
 import { createCallupDeps, type CallupDeps } from '../src/services/callups/callup-deps.ts';
 import { candidatesFor, createCallup, loadCallup, startCallup, type Callup } from '../src/services/callups/callups.ts';
 import { phoneIndex } from '../src/store/volunteer-rows.ts';
@@ -97,31 +97,26 @@ describeEachDatabase('call-up selection in the database', (factory) => {
     });
     const draft = (await loadCallup(ctx.database.db, callup.id)) as Callup;
 
-    // Each drive (the area walk and the role walk on SQLite; the same text either way on PostgreSQL)
-    // must give the pure answer, and so must the one chosen from the counts.
     const compare = async (c: Callup) => {
-      for (const drive of [undefined, 'area', 'role'] as const) await compareWith(c, drive);
-    };
-    const compareWith = async (c: Callup, drive: SelectionDrive | undefined) => {
       for (const need of c.needs) {
         const reference = (await candidatesFor(deps, ctx.database.db, c, need, NOW, new Set())).map((o) => o.candidate.id);
         expect(reference.length).toBeGreaterThan(20);
         for (const n of [1, 7, 30, reference.length - 1, reference.length + 5]) {
-          const chosen = (await nextCandidates(deps, ctx.database.db, c, need, NOW, n, new Set(), drive)).map((o) => o.candidate.id);
+          const chosen = (await nextCandidates(deps, ctx.database.db, c, need, NOW, n)).map((o) => o.candidate.id);
           expect(chosen).toEqual(reference.slice(0, n));
         }
         // The preview's counts per call-up area (borderline birth dates decided one by one) are the
         // pure rules' counts; left-out people (an earlier need's first wave) are neither counted nor chosen.
         const ordered = await candidatesFor(deps, ctx.database.db, c, need, NOW, new Set());
         const perArea = (areas: readonly string[]) => c.areas.map((a) => areas.filter((x) => x === a).length);
-        const counted = await countCandidates(deps, ctx.database.db, c, need, NOW, [], drive);
+        const counted = await countCandidates(deps, ctx.database.db, c, need, NOW);
         expect(c.areas.map((_, i) => counted.get(i) ?? 0)).toEqual(perArea(ordered.map((o) => o.candidate.area)));
         const left = reference.filter((_, i) => i % 3 === 0);
-        const without = await countCandidates(deps, ctx.database.db, c, need, NOW, left, drive);
+        const without = await countCandidates(deps, ctx.database.db, c, need, NOW, left);
         expect([...without.values()].reduce((x, y) => x + y, 0)).toBe(reference.length - left.length);
         const rest = (await candidatesFor(deps, ctx.database.db, c, need, NOW, new Set(left))).map((o) => o.candidate.id);
         expect(rest).toHaveLength(reference.length - left.length);
-        expect((await nextCandidates(deps, ctx.database.db, c, need, NOW, rest.length, new Set(left), drive)).map((o) => o.candidate.id)).toEqual(rest);
+        expect((await nextCandidates(deps, ctx.database.db, c, need, NOW, rest.length, new Set(left))).map((o) => o.candidate.id)).toEqual(rest);
       }
     };
     await compare(draft);

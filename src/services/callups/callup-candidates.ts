@@ -137,8 +137,7 @@ function reasonsOf(c: CandidateRow, turn: number): string[] {
 /**
  * The next `limit` people to ask for `need`, in rotation order, read and ordered by the database.
  * `exclude`: people already chosen in this transaction and not yet written (none when each need's
- * recipients are written before the next need is chosen). `drive`: chosen from the counts when not given
- * (the tests give each).
+ * recipients are written before the next need is chosen).
  */
 export async function nextCandidates(
   deps: CallupDeps,
@@ -148,10 +147,9 @@ export async function nextCandidates(
   now: Date,
   limit: number,
   exclude: ReadonlySet<string> = new Set(),
-  drive?: SelectionDrive,
 ): Promise<RankedCandidate[]> {
   if (limit <= 0) return [];
-  const s = await selectionFor(deps, db, c, need, now, drive);
+  const s = await selectionFor(deps, db, c, need, now);
   if (s.homes.size === 0) return [];
   const excluded = new Set(exclude);
   for (;;) {
@@ -215,19 +213,7 @@ function homeAreas(deps: CallupDeps, c: CallupForSelection, rules: EligibilityRu
   return homes;
 }
 
-/**
- * Which set the selection walks on SQLite. `area`: every volunteer of the call-up's home areas
- * (`volunteers_callup_pick`), the role looked up for each; right for a call-up of a few communes.
- * `role`: every volunteer of the need's role, in id order (`volunteer_roles_role` then
- * `volunteers_callup_by_id`), the home area looked up for each; right when the call-up's areas hold
- * most of the registry (a national call-up walks 400,000 entries in order instead of 1,000,000 each
- * with a lookup in random order). Both give the same rows; the window orders them. PostgreSQL's planner
- * chooses its own join order: `area` there keeps the text it plans well.
- */
-export type SelectionDrive = 'area' | 'role';
-
 interface Selection {
-  drive: SelectionDrive;
   deps: CallupDeps;
   c: CallupForSelection & { id: string };
   need: NeedForSelection;
@@ -237,35 +223,10 @@ interface Selection {
   elsewhere: readonly string[];
 }
 
-async function selectionFor(
-  deps: CallupDeps,
-  db: Executor,
-  c: CallupForSelection & { id: string },
-  need: NeedForSelection,
-  now: Date,
-  drive: SelectionDrive | undefined,
-): Promise<Selection> {
+async function selectionFor(deps: CallupDeps, db: Executor, c: CallupForSelection & { id: string }, need: NeedForSelection, now: Date): Promise<Selection> {
   const rules = rulesFor(deps, c, now);
   const oldest = certainlyOfAgeBirthYear(rules.reportDay, rules.minimumAge) + 1;
-  const homes = homeAreas(deps, c, rules);
-  const chosen = deps.database.dialect === 'postgres' || homes.size === 0 ? 'area' : (drive ?? (await driveFor(db, homes, need)));
-  return { drive: chosen, deps, c, need, rules, oldest, homes, elsewhere: await sameDatesCallups(db, c) };
-}
-
-/**
- * `role` when the volunteers of the role are fewer than twice those of the call-up's home areas: an
- * entry of the role walk costs about a third of an entry of the area walk (no random lookup). Both
- * counts are index ranges; the area count stops as soon as it is large enough to decide.
- */
-async function driveFor(db: Executor, homes: ReadonlyMap<string, number>, need: NeedForSelection): Promise<SelectionDrive> {
-  const ofRole = await sql<{ n: number }>`select count(*) as n from volunteer_roles where role = ${need.role}`.execute(db);
-  const roleCount = Number(ofRole.rows[0]?.n ?? 0);
-  const enough = Math.ceil(roleCount / 2);
-  if (enough === 0) return 'area';
-  const inAreas = await sql<{ n: number }>`
-    select count(*) as n from (select 1 from volunteers where area in (${sql.join([...homes.keys()].map((a) => sql`${a}`))}) limit ${int(enough)})
-  `.execute(db);
-  return Number(inAreas.rows[0]?.n ?? 0) >= enough ? 'role' : 'area';
+  return { deps, c, need, rules, oldest, homes: homeAreas(deps, c, rules), elsewhere: await sameDatesCallups(db, c) };
 }
 
 /**
@@ -288,22 +249,12 @@ function candidatesWhere(s: Selection, excluded: readonly string[], age: 'both' 
   // the role and read each full row by id (3 times the CPU at a million). The ranked query's planner
   // already takes that order, and with CROSS JOIN there it would build an automatic index instead.
   const j = s.deps.database.dialect === 'postgres' || age === 'both' ? sql`join` : sql`cross join`;
-  // A large call-up on SQLite walks the volunteers of the role instead (see driveFor), in id order,
-  // each read from the index keyed by id that holds the filtered columns (migration 0012), then its
-  // home area: CROSS JOIN holds that order too.
-  const from =
-    s.drive === 'role'
-      ? sql`from volunteer_roles vr
-      cross join volunteers v indexed by volunteers_callup_by_id on v.id = vr.volunteer_id
-      cross join homes h on h.area = v.area`
-      : sql`from homes h
-      ${j} volunteers v on v.area = h.area
-      ${j} volunteer_roles vr on vr.volunteer_id = v.id`;
   return sql`
-      ${from}
+      from homes h
+      ${j} volunteers v on v.area = h.area
+      ${j} volunteer_roles vr on vr.volunteer_id = v.id and vr.role = ${s.need.role}
       ${join}
-      where vr.role = ${s.need.role}
-        and v.status = 'active'
+      where v.status = 'active'
         and v.merged_into is null
         and v.phone_hash is not null
         and v.availability in (${list(availabilitiesFor(s.rules.hoursUntilReport))})
@@ -368,9 +319,8 @@ export async function countCandidates(
   need: NeedForSelection,
   now: Date,
   excluded: readonly string[] = [],
-  drive?: SelectionDrive,
 ): Promise<Map<number, number>> {
-  const s = await selectionFor(deps, db, c, need, now, drive);
+  const s = await selectionFor(deps, db, c, need, now);
   const counts = new Map<number, number>();
   if (s.homes.size === 0) return counts;
   const certain = await sql<{ pos: number; n: number }>`

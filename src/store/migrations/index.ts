@@ -7,7 +7,6 @@ import { migration0005 } from './0005-imports-exports.ts';
 import { migration0006 } from './0006-callups.ts';
 import { migration0007 } from './0007-callup-selection.ts';
 import { migration0009 } from './0009-callup-queue.ts';
-import { migration0012 } from './0012-callup-role-drive.ts';
 
 /**
  * Every migration, in order. Names are numbered; a migration is never edited once released: a change
@@ -22,5 +21,4 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-callups': migration0006,
   '0007-callup-selection': migration0007,
   '0009-callup-queue': migration0009,
-  '0012-callup-role-drive': migration0012,
 };
