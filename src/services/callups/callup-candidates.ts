@@ -11,7 +11,7 @@ import {
 } from '../../callups/selection.ts';
 import { isSmsLanguage, type SmsLanguage } from '../../i18n/sms-messages.ts';
 import type { CallupStatus } from '../../store/schema-callups.ts';
-import { openPersonal, type PersonalColumns } from '../../store/personal-fields.ts';
+import { openPersonal } from '../../store/personal-fields.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import type { CallupDeps } from './callup-deps.ts';
 
@@ -48,8 +48,6 @@ export interface NeedForSelection {
 
 /** A candidate as read for selection, with what sending needs. */
 export interface CandidateRow extends CandidateFacts {
-  /** The sealed personal fields, to open the phone of those asked (store/personal-fields.ts). */
-  sealed: PersonalColumns;
   phoneHash: string;
   language: SmsLanguage;
   callupArea: string;
@@ -90,7 +88,6 @@ export interface CandidateColumns {
   birth_date_enc: string | null;
   area: string;
   availability: CandidateFacts['availability'];
-  phone_enc: string | null;
   phone_hash: string | null;
   languages: string;
   consent_language: string;
@@ -119,7 +116,6 @@ export function checkedCandidate(deps: CallupDeps, row: CandidateColumns, need: 
     availability: row.availability,
     confirmedElsewhere: false,
     alreadyAsked: false,
-    sealed: { id: row.id, personal_enc: row.personal_enc, phone_enc: row.phone_enc },
     phoneHash: row.phone_hash ?? '',
     language: languageOf(deps, row.consent_language, JSON.parse(row.languages) as string[]),
     callupArea,
@@ -276,7 +272,7 @@ function homesValues(s: Selection): RawBuilder<unknown> {
 }
 
 const CANDIDATE_COLUMNS = sql`v.id, v.status, v.merged_into, v.consent_version, v.birth_year, v.birth_precision, v.personal_enc, v.birth_date_enc, v.area,
-      v.availability, v.phone_enc, v.phone_hash, v.languages, v.consent_language`;
+      v.availability, v.phone_hash, v.languages, v.consent_language`;
 
 function numbered<T extends { birth_year: number | null }>(rows: T[]): T[] {
   return rows.map((r) => ({ ...r, birth_year: r.birth_year === null ? null : Number(r.birth_year) }));

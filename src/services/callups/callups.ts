@@ -211,7 +211,7 @@ export async function candidatesFor(deps: CallupDeps, db: Executor, c: Callup, n
     .leftJoin('callup_rotation as r', 'r.volunteer_id', 'v.id')
     .select([
       'v.id', 'v.status', 'v.merged_into', 'v.consent_version', 'v.birth_year', 'v.birth_precision', 'v.personal_enc', 'v.birth_date_enc', 'v.area', 'v.availability',
-      'v.phone_enc', 'v.phone_hash', 'v.languages', 'v.consent_language', 'r.last_asked_at', 'r.last_served_at',
+      'v.phone_hash', 'v.languages', 'v.consent_language', 'r.last_asked_at', 'r.last_served_at',
     ])
     .where('v.status', '=', 'active')
     .where('v.merged_into', 'is', null)
