@@ -22,6 +22,15 @@ export function normalizeMobilePhone(text: string, defaultRegion: string): Phone
   return { ok: true, e164: parsed.number };
 }
 
+/** The methods of libphonenumber's numbering plan read here (its type declarations name only a few). */
+interface PlanPatterns {
+  callingCode(): string;
+  nationalPrefix(): string | undefined;
+  nationalNumberPattern(): string;
+  possibleLengths(): number[];
+  type(type: 'MOBILE'): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
+}
+
 /**
  * Niger's numbering plan, from libphonenumber's own metadata (so that an update of the package
  * updates both paths alike).
@@ -29,7 +38,7 @@ export function normalizeMobilePhone(text: string, defaultRegion: string): Phone
 const niger = (() => {
   const metadata = new Metadata();
   metadata.selectNumberingPlan('NE');
-  const plan = metadata.numberingPlan;
+  const plan = metadata.numberingPlan as unknown as PlanPatterns | undefined;
   const mobile = plan?.type('MOBILE');
   if (!plan || !mobile?.pattern()) return null;
   return {
