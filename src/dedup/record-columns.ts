@@ -119,6 +119,11 @@ export class ColumnWeigher {
   /** Per pair of names: rank of the comparison, its weight as a given name, as a family name. */
   private readonly nameMemo: PairMemo;
   private readonly areaMemo: PairMemo;
+  /** Per pair of distinct births (smaller index first: the comparison is symmetric), its weight. */
+  private readonly birthMemo: PairMemo;
+  /** The birth weight when either side has no birth, and of each distinct birth against itself. */
+  private readonly missingBirthWeight: number;
+  private readonly sameBirthWeight: Float64Array;
   private readonly oneField: Uint8Array;
 
   constructor(
@@ -130,6 +135,15 @@ export class ColumnWeigher {
     this.weigher = new PairWeigher(params, tf, compare);
     this.nameMemo = new PairMemo(3, 4_000_000, columns.names.length);
     this.areaMemo = new PairMemo(1, 4_000_000, columns.areas.length);
+    // A million records hold some 21,000 distinct births: a hash table of at most 2,000,000 entries
+    // (48 MB at most), started again empty when full.
+    this.birthMemo = new PairMemo(1, 2_000_000, columns.births.length);
+    this.missingBirthWeight = this.weigher.levelWeight('birth', compareParsedBirths(null, null).level);
+    this.sameBirthWeight = new Float64Array(columns.births.length);
+    for (let k = 0; k < columns.births.length; k++) {
+      const birth = columns.births[k] ?? null;
+      this.sameBirthWeight[k] = this.weigher.levelWeight('birth', compareParsedBirths(birth, birth).level);
+    }
     this.oneField = new Uint8Array(columns.count);
     for (let i = 0; i < columns.count; i++) {
       if (oneField({ given: columns.names[columns.given[i] as number] as NameKeys, family: columns.names[columns.family[i] as number] as NameKeys })) this.oneField[i] = 1;
@@ -176,7 +190,7 @@ export class ColumnWeigher {
       }
     }
     let w = this.weigher.priorWeight + givenWeight + familyWeight;
-    w += this.weigher.levelWeight('birth', compareParsedBirths(c.births[c.birth[i] as number] ?? null, c.births[c.birth[j] as number] ?? null).level);
+    w += this.birthWeight(c.birth[i] as number, c.birth[j] as number);
     w += this.weigher.levelWeight('phone', comparePhoneEnds(c.phoneDigits[i] as string, c.phone8[i] ?? null, c.phoneDigits[j] as string, c.phone8[j] ?? null).level);
     if (!this.compare.ignoreNationalId) w += this.weigher.levelWeight('nationalId', compareNormalisedNationalIds(c.nationalId[i] ?? null, c.nationalId[j] ?? null).level);
     w += this.areaWeight(c.area[i] as number, c.area[j] as number);
@@ -202,6 +216,20 @@ export class ColumnWeigher {
       data[at + 2] = asFamily;
     }
     return at;
+  }
+
+  /** The weight of the comparison of distinct births x and y (0: none), remembered per pair. */
+  private birthWeight(x: number, y: number): number {
+    if (x === 0 || y === 0) return this.missingBirthWeight;
+    if (x === y) return this.sameBirthWeight[x] as number;
+    const low = x < y ? x : y;
+    const high = x < y ? y : x;
+    const at = this.birthMemo.find(low, high);
+    if (at !== -1) return this.birthMemo.data[at] as number;
+    const w = this.weigher.levelWeight('birth', compareParsedBirths(this.columns.births[low] ?? null, this.columns.births[high] ?? null).level);
+    const added = this.birthMemo.add(low, high);
+    this.birthMemo.data[added] = w;
+    return w;
   }
 
   private areaWeight(x: number, y: number): number {
