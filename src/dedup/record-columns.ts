@@ -218,7 +218,7 @@ export class ColumnWeigher {
   /**
    * The weight of the comparison of distinct births x and y (0: none). Not remembered per pair: a
    * million records hold some 21,000 distinct births, and the pairs of them among candidate pairs are
-   * mostly seen once (1.1 million distinct among 3 million candidate pairs at 200,000 records), so a
+   * mostly seen once (1.1 million distinct pairs of births at 200,000 records), so a
    * hash table costs more than it saves (measured); the same birth and no birth need no comparison.
    */
   private birthWeight(x: number, y: number): number {
