@@ -5,6 +5,7 @@ import { nameFrequencies, planDuplicates } from './find-duplicates.ts';
 import { nameValue } from './names/compare-names.ts';
 import { PairMemo } from './pair-memo.ts';
 import { PairWeigher } from './pair-weigher.ts';
+import { prepareRecord } from './prepared-record.ts';
 import { personRecordFromInput, type PersonRecord } from './person-record.ts';
 import { ColumnWeigher, columnNameFrequencies, recordColumns } from './record-columns.ts';
 
@@ -57,6 +58,40 @@ describe('ColumnWeigher', () => {
     const n = plan.prepared.length;
     for (let i = n - 5; i < n; i++) for (let j = 0; j < n; j += 7) check(i, j);
     expect(compared).toBeGreaterThan(5000);
+  });
+
+  it('gives PairWeigher weight on births of every level, in both orders, over 2,000 distinct births', () => {
+    // Over 2,000 distinct births, close enough for every level:
+    // same date, day and month swapped, one part off, a year digit slipped, year only, no birth.
+    const births: Array<Pick<PersonRecord, 'birthDate' | 'birthYear'>> = [{ birthDate: null, birthYear: null }];
+    for (const year of [1965, 1956, 1966, 1990, 1991, 1919]) {
+      births.push({ birthDate: null, birthYear: year });
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 1; day <= 31; day++) births.push({ birthDate: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`, birthYear: year });
+      }
+    }
+    const own = births.map((birth, k) => prepareRecord({ id: `b${k}`, givenName: 'Moussa', familyName: 'Issa', phone: null, nationalId: null, area: null, ...birth }, ancestorsOf));
+    const options = { ancestorsOf };
+    const weigher = new PairWeigher(plan.parameters, plan.tf, options);
+    const columns = structuredClone(recordColumns(own));
+    expect(columns.births.length).toBeGreaterThan(2000);
+    const fast = new ColumnWeigher(columns, plan.parameters, plan.tf, options);
+    const weights = new Set<number>();
+    // Each record against its neighbours in date order and a spread of the others, twice over (memo hits).
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < own.length; i++) {
+        for (const j of [i, i + 1, i + 2, i + 31, i + 32, i + 373, i + 374, i + 746, (i * 37) % own.length, 0]) {
+          if (j >= own.length) continue;
+          const a = own[i] as (typeof own)[number];
+          const b = own[j] as (typeof own)[number];
+          expect(fast.weight(i, j)).toBe(weigher.weight(a, b));
+          expect(fast.weight(j, i)).toBe(weigher.weight(b, a));
+          weights.add(weigher.weight(a, b));
+        }
+      }
+    }
+    // Every birth level gives its own weight: exact, swapped, one part off, same year, within a year, dates differ, different, missing.
+    expect(weights.size).toBeGreaterThanOrEqual(7);
   });
 });
 

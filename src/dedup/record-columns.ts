@@ -1,9 +1,9 @@
 import { compareArea, type AncestorsOf } from './compare/compare-area.ts';
-import { compareParsedBirths, type ParsedBirth } from './compare/compare-birth.ts';
+import { birthLevel, compareParsedBirths, type ParsedBirth } from './compare/compare-birth.ts';
 import { compareNormalisedNationalIds } from './compare/compare-national-id.ts';
 import { comparePhoneEnds } from './compare/compare-phone.ts';
 import type { CompareOptions } from './compare-records.ts';
-import type { NameKeys } from './levels.ts';
+import { BIRTH_LEVELS, type NameKeys } from './levels.ts';
 import { termFrequencies, type ModelParameters, type TermFrequencyLookups } from './model/fellegi-sunter.ts';
 import { compareNameTokens, comparePersonNames, nameComparisonRank, nameValue, oneField } from './names/compare-names.ts';
 import { PairMemo } from './pair-memo.ts';
@@ -119,6 +119,10 @@ export class ColumnWeigher {
   /** Per pair of names: rank of the comparison, its weight as a given name, as a family name. */
   private readonly nameMemo: PairMemo;
   private readonly areaMemo: PairMemo;
+  /** The birth weight when either side has no birth, of each distinct birth against itself, and per level. */
+  private readonly missingBirthWeight: number;
+  private readonly sameBirthWeight: Float64Array;
+  private readonly birthLevelWeight: Map<string, number>;
   private readonly oneField: Uint8Array;
 
   constructor(
@@ -130,6 +134,13 @@ export class ColumnWeigher {
     this.weigher = new PairWeigher(params, tf, compare);
     this.nameMemo = new PairMemo(3, 4_000_000, columns.names.length);
     this.areaMemo = new PairMemo(1, 4_000_000, columns.areas.length);
+    this.missingBirthWeight = this.weigher.levelWeight('birth', compareParsedBirths(null, null).level);
+    this.sameBirthWeight = new Float64Array(columns.births.length);
+    for (let k = 0; k < columns.births.length; k++) {
+      const birth = columns.births[k] ?? null;
+      this.sameBirthWeight[k] = this.weigher.levelWeight('birth', compareParsedBirths(birth, birth).level);
+    }
+    this.birthLevelWeight = new Map(BIRTH_LEVELS.map((level) => [level, this.weigher.levelWeight('birth', level)]));
     this.oneField = new Uint8Array(columns.count);
     for (let i = 0; i < columns.count; i++) {
       if (oneField({ given: columns.names[columns.given[i] as number] as NameKeys, family: columns.names[columns.family[i] as number] as NameKeys })) this.oneField[i] = 1;
@@ -176,7 +187,7 @@ export class ColumnWeigher {
       }
     }
     let w = this.weigher.priorWeight + givenWeight + familyWeight;
-    w += this.weigher.levelWeight('birth', compareParsedBirths(c.births[c.birth[i] as number] ?? null, c.births[c.birth[j] as number] ?? null).level);
+    w += this.birthWeight(c.birth[i] as number, c.birth[j] as number);
     w += this.weigher.levelWeight('phone', comparePhoneEnds(c.phoneDigits[i] as string, c.phone8[i] ?? null, c.phoneDigits[j] as string, c.phone8[j] ?? null).level);
     if (!this.compare.ignoreNationalId) w += this.weigher.levelWeight('nationalId', compareNormalisedNationalIds(c.nationalId[i] ?? null, c.nationalId[j] ?? null).level);
     w += this.areaWeight(c.area[i] as number, c.area[j] as number);
@@ -202,6 +213,18 @@ export class ColumnWeigher {
       data[at + 2] = asFamily;
     }
     return at;
+  }
+
+  /**
+   * The weight of the comparison of distinct births x and y (0: none). Not remembered per pair: a
+   * million records hold some 21,000 distinct births, and the pairs of them among candidate pairs are
+   * mostly seen once (1.1 million distinct pairs of births at 200,000 records), so a
+   * hash table costs more than it saves (measured); the same birth and no birth need no comparison.
+   */
+  private birthWeight(x: number, y: number): number {
+    if (x === 0 || y === 0) return this.missingBirthWeight;
+    if (x === y) return this.sameBirthWeight[x] as number;
+    return this.birthLevelWeight.get(birthLevel(this.columns.births[x] as ParsedBirth, this.columns.births[y] as ParsedBirth)) ?? 0;
   }
 
   private areaWeight(x: number, y: number): number {

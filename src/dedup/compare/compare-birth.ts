@@ -60,7 +60,8 @@ export function compareParsedBirths(x: ParsedBirth | null, y: ParsedBirth | null
   return BIRTH_RESULTS.get(x === null || y === null ? 'missing' : birthLevel(x, y)) as FieldComparison;
 }
 
-function birthLevel(x: ParsedBirth, y: ParsedBirth): BirthLevel {
+/** The level of two births both known (compareParsedBirths without the shared result object). */
+export function birthLevel(x: ParsedBirth, y: ParsedBirth): BirthLevel {
   const sameYear = x.year === y.year;
   if (x.dateText !== null && y.dateText !== null) {
     if (x.dateText === y.dateText) return 'exact';
