@@ -8,8 +8,8 @@ interface PendingWrite<DB> {
 
 /**
  * Group commit for SQLite. Each write still runs in its own savepoint (one failing write never undoes
- * another; a write alone in its batch needs none), but all writes that arrive during one turn of the event loop share one transaction and so
- * one fsync. A write's promise settles only after the shared COMMIT and the `sync` that follows it
+ * another; a write alone in its batch needs none), but all writes that arrive during one turn of the
+ * event loop share one transaction and so one fsync. A write's promise settles only after the shared COMMIT and the `sync` that follows it
  * (an fsync of the write-ahead log off the main thread, see wal-syncer.ts), so an acknowledged write
  * is on disk even if the power fails right after.
  *
