@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { createFieldCipher } from '../src/crypto/field-cipher.ts';
 import { keyringFromMasters } from '../src/crypto/keyring.ts';
 import { uuidv7 } from '../src/store/ids.ts';
+import { legacyPersonalColumns } from '../test/helpers/legacy-personal.ts';
 import { openPersonal, PERSONAL_FIELDS, sealPersonal, type PersonalColumns, type PersonalField, type PersonalFields } from '../src/store/personal-fields.ts';
 
 const { values } = parseArgs({ options: { people: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
@@ -35,8 +36,7 @@ const sealed: PersonalColumns[] = [];
 for (let i = 0; i < count; i++) {
   const id = uuidv7();
   const f = fieldsOf(i);
-  const seal = (field: string, v: string | null) => (v === null ? null : cipher.encrypt(v, `volunteers.${field}:${id}`));
-  legacy.push({ id, personal_enc: null, given_name_enc: seal('given_name', f.givenName), family_name_enc: seal('family_name', f.familyName), phone_enc: seal('phone', f.phone), national_id_enc: seal('national_id', f.nationalId), birth_date_enc: seal('birth_date', f.birthDate) });
+  legacy.push(legacyPersonalColumns(cipher, id, f));
   sealed.push({ id, personal_enc: sealPersonal(cipher, id, f) });
 }
 

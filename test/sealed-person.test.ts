@@ -14,6 +14,7 @@ import { LEGACY_COLUMNS, NO_LEGACY_FIELDS, sealPersonal, type PersonalFields } f
 import type { VolunteersTable } from '../src/store/schema.ts';
 import { main } from '../src/cli/main.ts';
 import { describeEachDatabase, sqliteTestDatabase, TEST_KEY, type TestDatabase } from './helpers/databases.ts';
+import { legacyPersonalColumns } from './helpers/legacy-personal.ts';
 import { insertPopulation, person, type Person } from './helpers/population.ts';
 
 const NOW = new Date('2026-11-23T08:00:00.000Z');
@@ -30,19 +31,8 @@ describeEachDatabase('personal fields sealed together, and rows written before',
   async function toLegacy(fields: ReadonlyMap<string, PersonalFields>): Promise<void> {
     await ctx.database.write(async (trx) => {
       for (const [id, f] of fields) {
-        const seal = (column: string, v: string | null) => (v === null ? null : ctx.cipher.encrypt(v, `volunteers.${column}:${id}`));
-        await trx
-          .updateTable('volunteers')
-          .set({
-            personal_enc: null,
-            given_name_enc: seal('given_name', f.givenName),
-            family_name_enc: seal('family_name', f.familyName),
-            phone_enc: seal('phone', f.phone),
-            national_id_enc: seal('national_id', f.nationalId),
-            birth_date_enc: seal('birth_date', f.birthDate),
-          })
-          .where('id', '=', id)
-          .execute();
+        const { id: _id, ...columns } = legacyPersonalColumns(ctx.cipher, id, f);
+        await trx.updateTable('volunteers').set(columns).where('id', '=', id).execute();
       }
     });
   }

@@ -14,6 +14,7 @@ import {
   sealPersonal,
   type PersonalFields,
 } from './personal-fields.ts';
+import { legacyPersonalColumns } from '../../test/helpers/legacy-personal.ts';
 
 const keyring = keyringFromMasters([Buffer.alloc(32, 7)], Buffer.alloc(32, 8));
 const cipher = createFieldCipher(keyring);
@@ -22,18 +23,7 @@ const OTHER = '0190f3a2-7c4b-7d1e-9a3f-1b2c3d4e5f61';
 const AICHATOU: PersonalFields = { givenName: 'Aïchatou', familyName: 'Ɗan Kano', phone: '+22790123456', nationalId: null, birthDate: '1990-04-02' };
 
 /** A row as written before migration 0008: one ciphertext per field. */
-function legacyRow(id: string, f: PersonalFields) {
-  const seal = (field: string, v: string | null) => (v === null ? null : cipher.encrypt(v, `volunteers.${field}:${id}`));
-  return {
-    id,
-    personal_enc: null,
-    given_name_enc: seal('given_name', f.givenName),
-    family_name_enc: seal('family_name', f.familyName),
-    phone_enc: seal('phone', f.phone),
-    national_id_enc: seal('national_id', f.nationalId),
-    birth_date_enc: seal('birth_date', f.birthDate),
-  };
-}
+const legacyRow = (id: string, f: PersonalFields) => legacyPersonalColumns(cipher, id, f);
 
 const fieldValue = fc.option(fc.string({ unit: 'grapheme', maxLength: 200 }), { nil: null });
 const anyFields = fc.record({ givenName: fieldValue, familyName: fieldValue, phone: fieldValue, nationalId: fieldValue, birthDate: fieldValue });
