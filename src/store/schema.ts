@@ -45,6 +45,12 @@ export interface VolunteersTable {
   withdrawn_at: string | null;
   /** Set when a review found this registration to be the same person as another: where it went. */
   merged_into?: string | null;
+  /**
+   * The roles and skills of volunteer_roles and volunteer_skills as word lists (store/word-list.ts,
+   * migration 0010), for the call-up index; written with them.
+   */
+  roles: string;
+  skills: string;
 }
 
 export interface VolunteerRolesTable {

@@ -4,6 +4,7 @@ import type { Volunteer } from '../domain/volunteer.ts';
 import type { Channel } from '../domain/registration-input.ts';
 import { NO_LEGACY_FIELDS, openPersonal, sealPersonal } from './personal-fields.ts';
 import type { VolunteersTable } from './schema.ts';
+import { wordList } from './word-list.ts';
 
 /** What the store needs to write a new volunteer, besides the validated registration. */
 export interface NewVolunteer {
@@ -45,6 +46,8 @@ export function sealVolunteer(cipher: FieldCipher, v: NewVolunteer): VolunteersT
     site: r.site,
     channel: v.channel,
     languages: JSON.stringify(r.languages),
+    roles: wordList(r.roles),
+    skills: wordList(r.skills),
     availability: r.availability,
     consent_version: r.consent.version,
     consent_language: r.consent.language,

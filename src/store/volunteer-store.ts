@@ -8,6 +8,7 @@ import { COMPARABLE_COLUMNS, openComparableRow, type SealedComparableRow } from 
 import { precompiledInsert } from './precompiled-insert.ts';
 import { LEGACY_COLUMNS, NO_LEGACY_FIELDS, openPersonal, personalColumns, sealPersonal, type PersonalColumns, type PersonalFields } from './personal-fields.ts';
 import { nationalIdIndex, openVolunteer, phoneIndex, sealVolunteer, type NewVolunteer } from './volunteer-rows.ts';
+import { wordList } from './word-list.ts';
 
 type Executor = Kysely<MusterSchema>;
 
@@ -41,6 +42,8 @@ const VOLUNTEER_COLUMNS = [
   'created_at',
   'updated_at',
   'withdrawn_at',
+  'roles',
+  'skills',
 ] as const satisfies ReadonlyArray<keyof VolunteersTable>;
 const insertVolunteers = precompiledInsert('volunteers', VOLUNTEER_COLUMNS, { rowsPerStatement: ROWS_PER_STATEMENT, skipConflicts: true, returning: 'id' });
 const insertRoles = precompiledInsert('volunteer_roles', ['volunteer_id', 'role'], { rowsPerStatement: LINKS_PER_STATEMENT });
@@ -223,6 +226,9 @@ export function createVolunteerStore(cipher: FieldCipher) {
     }
     if (changes.availability !== undefined) set.availability = changes.availability;
     if (changes.languages !== undefined) set.languages = JSON.stringify(changes.languages);
+    // The word lists change with the link rows below, in the same transaction (the caller's).
+    if (changes.roles !== undefined) set.roles = wordList(changes.roles);
+    if (changes.skills !== undefined) set.skills = wordList(changes.skills);
     await db.updateTable('volunteers').set(set).where('id', '=', id).execute();
     if (changes.roles !== undefined) {
       await db.deleteFrom('volunteer_roles').where('volunteer_id', '=', id).execute();

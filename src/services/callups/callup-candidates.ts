@@ -12,6 +12,7 @@ import {
 import { isSmsLanguage, type SmsLanguage } from '../../i18n/sms-messages.ts';
 import type { CallupStatus } from '../../store/schema-callups.ts';
 import { openPersonal } from '../../store/personal-fields.ts';
+import { wordNeedle } from '../../store/word-list.ts';
 import type { MusterSchema } from '../../store/schema.ts';
 import type { CallupDeps } from './callup-deps.ts';
 
@@ -220,38 +221,45 @@ interface Selection {
   oldest: number;
   homes: ReadonlyMap<string, number>;
   elsewhere: readonly string[];
+  /** No one has been asked on this call-up yet. */
+  fresh: boolean;
 }
 
 async function selectionFor(deps: CallupDeps, db: Executor, c: CallupForSelection & { id: string }, need: NeedForSelection, now: Date): Promise<Selection> {
   const rules = rulesFor(deps, c, now);
   const oldest = certainlyOfAgeBirthYear(rules.reportDay, rules.minimumAge) + 1;
-  return { deps, c, need, rules, oldest, homes: homeAreas(deps, c, rules), elsewhere: await sameDatesCallups(db, c) };
+  const asked = await db.selectFrom('callup_recipients').select('id').where('callup_id', '=', c.id).limit(1).executeTakeFirst();
+  return { deps, c, need, rules, oldest, homes: homeAreas(deps, c, rules), elsewhere: await sameDatesCallups(db, c), fresh: asked === undefined };
 }
 
 /**
  * The candidates of one need, as FROM and WHERE: home areas (h), volunteers (v) with the need's role,
  * every rule the stored columns decide. Birth years: the certainly adult years, and the borderline year
  * only when its exact date is known (that date decides, after decryption); `age` narrows to one of them.
+ * Role and skill are read from the word lists in the call-up index (migration 0010), so that a person
+ * of another role costs no lookup.
  */
 function candidatesWhere(s: Selection, excluded: readonly string[], age: 'both' | 'certain' | 'borderline', join: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
+  const postgres = s.deps.database.dialect === 'postgres';
   const list = (xs: readonly (string | number)[]) => sql.join(xs.map((x) => sql`${x}`));
-  const skill = s.need.skill === null ? sql`` : sql`and exists (select 1 from volunteer_skills vs where vs.volunteer_id = v.id and vs.skill = ${s.need.skill})`;
+  const holds = (column: 'roles' | 'skills', word: string) =>
+    postgres ? sql`strpos(v.${sql.ref(column)}, ${wordNeedle(word)}) > 0` : sql`instr(v.${sql.ref(column)}, ${wordNeedle(word)}) > 0`;
+  const skill = s.need.skill === null ? sql`` : sql`and ${holds('skills', s.need.skill)}`;
   const notExcluded = excluded.length === 0 ? sql`` : sql`and v.id not in ${idSet(s.deps, excluded)}`;
+  // Nobody has been asked on a call-up without recipients: the lookup per person is left out.
+  const notAskedHere = s.fresh ? sql`` : sql`and not exists (select 1 from callup_recipients cr where cr.callup_id = ${s.c.id} and cr.volunteer_id = v.id)`;
   const elsewhere =
     s.elsewhere.length === 0
       ? sql``
       : sql`and not exists (select 1 from callup_recipients cy where cy.callup_id in (${list(s.elsewhere)}) and cy.volunteer_id = v.id and cy.state = 'yes')`;
   const borderline = sql`(v.birth_year = ${int(s.oldest)} and v.birth_precision = 'day' and (v.personal_enc is not null or v.birth_date_enc is not null))`;
   const years = age === 'certain' ? sql`v.birth_year < ${int(s.oldest)}` : age === 'borderline' ? borderline : sql`(v.birth_year < ${int(s.oldest)} or ${borderline})`;
-  // For the count (no `join` given), CROSS JOIN keeps on SQLite this order: home areas, the covering
-  // index per area, then the role; left to itself, the planner drove the count from every volunteer of
-  // the role and read each full row by id (3 times the CPU at a million). The ranked query's planner
-  // already takes that order, and with CROSS JOIN there it would build an automatic index instead.
-  const j = s.deps.database.dialect === 'postgres' || age === 'both' ? sql`join` : sql`cross join`;
+  // On SQLite, this order: home areas, then the call-up index per area (INDEXED BY: without statistics,
+  // its planner would drive from every volunteer, or build an automatic index over the whole table).
+  const volunteers = postgres ? sql`join volunteers v` : sql`cross join volunteers v indexed by volunteers_callup_pick`;
   return sql`
       from homes h
-      ${j} volunteers v on v.area = h.area
-      ${j} volunteer_roles vr on vr.volunteer_id = v.id and vr.role = ${s.need.role}
+      ${volunteers} on v.area = h.area
       ${join}
       where v.status = 'active'
         and v.merged_into is null
@@ -260,8 +268,9 @@ function candidatesWhere(s: Selection, excluded: readonly string[], age: 'both' 
         and v.birth_year <= ${int(s.oldest)}
         and ${years}
         and v.consent_version in (${list([...s.rules.consentVersions])})
+        and ${holds('roles', s.need.role)}
         and not exists (select 1 from opt_outs o where o.phone_hash = v.phone_hash)
-        and not exists (select 1 from callup_recipients cr where cr.callup_id = ${s.c.id} and cr.volunteer_id = v.id)
+        ${notAskedHere}
         ${elsewhere}
         ${skill}
         ${notExcluded}`;
@@ -271,38 +280,52 @@ function homesValues(s: Selection): RawBuilder<unknown> {
   return sql`homes (area, pos) as (values ${sql.join([...s.homes].map(([area, pos]) => sql`(${area}, ${int(pos)})`))})`;
 }
 
-const CANDIDATE_COLUMNS = sql`v.id, v.status, v.merged_into, v.consent_version, v.birth_year, v.birth_precision, v.personal_enc, v.birth_date_enc, v.area,
-      v.availability, v.phone_hash, v.languages, v.consent_language`;
+/**
+ * The columns of a candidate read from the volunteer row. The sealed personal fields are read only for
+ * those born in the borderline year with a known date, the only ones whose birth date is opened.
+ */
+function candidateColumns(s: Selection): RawBuilder<unknown> {
+  const borderline = sql`v.birth_year = ${int(s.oldest)} and v.birth_precision = 'day'`;
+  return sql`v.id, v.status, v.merged_into, v.consent_version, v.birth_year, v.birth_precision,
+      case when ${borderline} then v.personal_enc end as personal_enc, case when ${borderline} then v.birth_date_enc end as birth_date_enc,
+      v.area, v.availability, v.phone_hash, v.languages, v.consent_language`;
+}
 
 function numbered<T extends { birth_year: number | null }>(rows: T[]): T[] {
   return rows.map((r) => ({ ...r, birth_year: r.birth_year === null ? null : Number(r.birth_year) }));
 }
 
+/**
+ * The first `limit` candidates in rotation order. The ranking (a window per call-up area) carries only
+ * the row's address and the rotation times; the volunteer rows are read for the chosen alone, by rowid
+ * on SQLite, and put back in order here (turn, then area position).
+ */
 async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: readonly string[]): Promise<(CandidateColumns & { turn: number })[]> {
   // Ids compare byte by byte on both databases, as the pure rotation compares them.
   const postgres = s.deps.database.dialect === 'postgres';
   const byId = postgres ? sql`v.id collate "C"` : sql`v.id`;
-  // SQLite would otherwise scan the whole volunteers table (every row, ciphertexts and all) and look
-  // each one up among the ranked; CROSS JOIN keeps the ranked rows outside, each read by primary key.
+  const address = postgres ? sql`v.id` : sql`v.rowid`;
+  // On SQLite, CROSS JOIN keeps the chosen outside, each row read by its rowid.
   const outerFirst = postgres ? sql`join` : sql`cross join`;
-  const result = await sql<CandidateColumns & { turn: number }>`
+  const result = await sql<CandidateColumns & { turn: number; pos: number }>`
     with ${homesValues(s)},
     ranked as (
-      select v.id as id, h.pos as pos,
+      select ${address} as address, h.pos as pos, r.last_asked_at as last_asked_at, r.last_served_at as last_served_at,
         row_number() over (
           partition by h.pos
           order by r.last_asked_at asc nulls first, r.last_served_at asc nulls first, ${byId}
         ) as turn
       ${candidatesWhere(s, excluded, 'both', sql`left join callup_rotation r on r.volunteer_id = v.id`)}
+    ),
+    chosen as (
+      select address, pos, turn, last_asked_at, last_served_at from ranked order by turn, pos limit ${int(limit)}
     )
-    select ${CANDIDATE_COLUMNS}, r.last_asked_at, r.last_served_at, ranked.turn
-    from ranked
-    ${outerFirst} volunteers v on v.id = ranked.id
-    left join callup_rotation r on r.volunteer_id = ranked.id
-    order by ranked.turn, ranked.pos
-    limit ${int(limit)}
+    select ${candidateColumns(s)}, chosen.last_asked_at, chosen.last_served_at, chosen.turn, chosen.pos
+    from chosen
+    ${outerFirst} volunteers v on ${address} = chosen.address
   `.execute(db);
-  return numbered(result.rows).map((r) => ({ ...r, turn: Number(r.turn) }));
+  const rows = numbered(result.rows).map((r) => ({ ...r, turn: Number(r.turn), pos: Number(r.pos) }));
+  return rows.sort((a, b) => a.turn - b.turn || a.pos - b.pos);
 }
 
 /**
@@ -331,7 +354,7 @@ export async function countCandidates(
   for (const r of certain.rows) counts.set(Number(r.pos), Number(r.n));
   const borderline = await sql<CandidateColumns & { pos: number }>`
     with ${homesValues(s)}
-    select ${CANDIDATE_COLUMNS}, null as last_asked_at, null as last_served_at, h.pos as pos
+    select ${candidateColumns(s)}, null as last_asked_at, null as last_served_at, h.pos as pos
     ${candidatesWhere(s, excluded, 'borderline')}
   `.execute(db);
   for (const row of numbered(borderline.rows)) {

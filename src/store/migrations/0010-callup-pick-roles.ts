@@ -1,0 +1,30 @@
+import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+
+/**
+ * Each volunteer's roles and skills also as a word list on the volunteer row (store/word-list.ts:
+ * " defense medical "), and in the call-up index: choosing whom to ask then filters on the index entry
+ * instead of looking up volunteer_roles for every person of every area asked (a national call-up looked
+ * up a million rows to keep the 400,000 of one role). volunteer_roles and volunteer_skills stay the
+ * record; the store writes both in the same transaction.
+ *
+ * The lists are filled from those tables here: one statement that rewrites every volunteer row (about
+ * 12 s for a million on SQLite; PostgreSQL keeps the old row versions until its next vacuum).
+ */
+export const migration0010: Migration = {
+  async up(db: Kysely<unknown>) {
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    await db.schema.alterTable('volunteers').addColumn('roles', 'text').execute();
+    await db.schema.alterTable('volunteers').addColumn('skills', 'text').execute();
+    const list = (table: string, column: string) =>
+      postgres
+        ? sql`coalesce((select ' ' || string_agg(t.${sql.ref(column)}, ' ' order by t.${sql.ref(column)}) || ' ' from ${sql.table(table)} t where t.volunteer_id = volunteers.id), ' ')`
+        : sql`coalesce((select ' ' || group_concat(t.${sql.ref(column)}, ' ' order by t.${sql.ref(column)}) || ' ' from ${sql.table(table)} t where t.volunteer_id = volunteers.id), ' ')`;
+    await sql`update volunteers set roles = ${list('volunteer_roles', 'role')}, skills = ${list('volunteer_skills', 'skill')}`.execute(db);
+    await db.schema.dropIndex('volunteers_callup_pick').execute();
+    await db.schema
+      .createIndex('volunteers_callup_pick')
+      .on('volunteers')
+      .columns(['area', 'status', 'availability', 'consent_version', 'birth_year', 'merged_into', 'phone_hash', 'roles', 'skills', 'id'])
+      .execute();
+  },
+};
