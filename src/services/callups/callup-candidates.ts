@@ -7,7 +7,6 @@ import {
   reportDayOf,
   type CandidateFacts,
   type EligibilityRules,
-  type OrderedCandidate,
 } from '../../callups/selection.ts';
 import { isSmsLanguage, type SmsLanguage } from '../../i18n/sms-messages.ts';
 import type { CallupStatus } from '../../store/schema-callups.ts';
@@ -52,11 +51,20 @@ export interface CandidateRow extends CandidateFacts {
   phoneHash: string;
   language: SmsLanguage;
   callupArea: string;
+  /** Where the person lives (`area`, once ranked, is the call-up area the person counts for). */
+  homeArea: string;
   lastAskedAt: string | null;
   lastServedAt: string | null;
 }
 
-export type RankedCandidate = OrderedCandidate<CandidateRow & { homeArea: string }>;
+/**
+ * A candidate in rotation order: `area` is the call-up area the person counts for, `homeArea` where the
+ * person lives; `turn` is the person's place in that call-up area's queue (1 first).
+ */
+export interface RankedCandidate {
+  candidate: CandidateRow;
+  turn: number;
+}
 
 export function rulesFor(deps: Pick<CallupDeps, 'drive'>, c: CallupForSelection, now: Date): EligibilityRules {
   const reportAt = new Date(c.reportAt);
@@ -118,15 +126,18 @@ export function checkedCandidate(deps: CallupDeps, row: CandidateColumns, need: 
     confirmedElsewhere: false,
     alreadyAsked: false,
     phoneHash: row.phone_hash ?? '',
-    language: languageOf(deps, row.consent_language, JSON.parse(row.languages) as string[]),
+    // The spoken languages are parsed only when the consent's language is not one the SMS texts have.
+    language: isSmsLanguage(row.consent_language) ? row.consent_language : languageOf(deps, row.consent_language, JSON.parse(row.languages) as string[]),
     callupArea,
+    homeArea: row.area,
     lastAskedAt: row.last_asked_at ?? null,
     lastServedAt: row.last_served_at ?? null,
   };
   return ineligibility(candidate, need, rules).length === 0 ? candidate : null;
 }
 
-function reasonsOf(c: CandidateRow, turn: number): string[] {
+/** Why a person comes at this place, for the console (as the pure rotation, orderCandidates, says it). */
+export function reasonsOf({ candidate: c, turn }: RankedCandidate): string[] {
   return [
     c.lastAskedAt === null ? 'never asked' : `last asked ${c.lastAskedAt}`,
     c.lastServedAt === null ? 'never served' : `last served ${c.lastServedAt}`,
@@ -163,7 +174,8 @@ export async function nextCandidates(
         rejected += 1;
         continue;
       }
-      out.push({ candidate: { ...candidate, area: candidate.callupArea, homeArea: candidate.area }, reasons: reasonsOf(candidate, row.turn) });
+      candidate.area = candidate.callupArea;
+      out.push({ candidate, turn: row.turn });
     }
     // A person the pure rules refuse took a turn in the query's order: ask again without them.
     if (rejected === 0) return out;
@@ -324,8 +336,13 @@ async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: 
     from chosen
     ${outerFirst} volunteers v on ${address} = chosen.address
   `.execute(db);
-  const rows = numbered(result.rows).map((r) => ({ ...r, turn: Number(r.turn), pos: Number(r.pos) }));
-  return rows.sort((a, b) => a.turn - b.turn || a.pos - b.pos);
+  // In place: a first wave is a hundred thousand rows.
+  for (const r of result.rows) {
+    if (r.birth_year !== null) r.birth_year = Number(r.birth_year);
+    r.turn = Number(r.turn);
+    r.pos = Number(r.pos);
+  }
+  return result.rows.sort((a, b) => a.turn - b.turn || a.pos - b.pos);
 }
 
 /**

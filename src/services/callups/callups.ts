@@ -11,7 +11,7 @@ import type { CallupNeedsTable, CallupRecipientsTable, CallupsTable, CallupStatu
 import type { MusterSchema } from '../../store/schema.ts';
 import { precompiledInsert } from '../../store/precompiled-insert.ts';
 import { statementChunks } from '../../store/statement-chunks.ts';
-import { checkedCandidate, countCandidates, LIVE, nextCandidates, rulesFor, SAME_DATES_MS, type CandidateRow } from './callup-candidates.ts';
+import { checkedCandidate, countCandidates, LIVE, nextCandidates, reasonsOf, rulesFor, SAME_DATES_MS, type CandidateRow } from './callup-candidates.ts';
 import type { CallupDeps } from './callup-deps.ts';
 
 type Executor = Kysely<MusterSchema>;
@@ -305,7 +305,7 @@ export async function previewCallup(deps: CallupDeps, actor: string, id: string)
       eligible,
       firstWave,
       byArea,
-      first: ordered.slice(0, 10).map((o) => ({ volunteerId: o.candidate.id, area: o.candidate.homeArea, reasons: o.reasons })),
+      first: ordered.slice(0, 10).map((o) => ({ volunteerId: o.candidate.id, area: o.candidate.homeArea, reasons: reasonsOf(o) })),
       sizes: sizesFor(deps, callup, need.role),
     });
   }
