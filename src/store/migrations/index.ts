@@ -8,7 +8,7 @@ import { migration0006 } from './0006-callups.ts';
 import { migration0007 } from './0007-callup-selection.ts';
 import { migration0008 } from './0008-sealed-person.ts';
 import { migration0009 } from './0009-callup-queue.ts';
-import { migration0010 } from './0010-callup-pick-roles.ts';
+import { migration0010 } from './0010-callup-pick.ts';
 
 /**
  * Every migration, in order. Names are numbered; a migration is never edited once released: a change
@@ -24,5 +24,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-callup-selection': migration0007,
   '0008-sealed-person': migration0008,
   '0009-callup-queue': migration0009,
-  '0010-callup-pick-roles': migration0010,
+  '0010-callup-pick': migration0010,
 };

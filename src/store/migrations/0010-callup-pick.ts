@@ -9,6 +9,10 @@ import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
  *
  * The lists are filled from those tables here: one statement that rewrites every volunteer row (about
  * 12 s for a million on SQLite; PostgreSQL keeps the old row versions until its next vacuum).
+ *
+ * On SQLite, `callup_rotation` becomes a WITHOUT ROWID table: the rotation times are read for every
+ * candidate of a call-up, and so they are in the key's b-tree itself (one lookup, not the key's index
+ * and then the table).
  */
 export const migration0010: Migration = {
   async up(db: Kysely<unknown>) {
@@ -26,5 +30,11 @@ export const migration0010: Migration = {
       .on('volunteers')
       .columns(['area', 'status', 'availability', 'consent_version', 'birth_year', 'merged_into', 'phone_hash', 'roles', 'skills', 'id'])
       .execute();
+    if (!postgres) {
+      await sql`create table callup_rotation_keyed (volunteer_id text primary key not null, last_asked_at text, last_served_at text) without rowid`.execute(db);
+      await sql`insert into callup_rotation_keyed (volunteer_id, last_asked_at, last_served_at) select volunteer_id, last_asked_at, last_served_at from callup_rotation`.execute(db);
+      await sql`drop table callup_rotation`.execute(db);
+      await sql`alter table callup_rotation_keyed rename to callup_rotation`.execute(db);
+    }
   },
 };
