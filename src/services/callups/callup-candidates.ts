@@ -163,6 +163,11 @@ export async function nextCandidates(
   const s = await selectionFor(deps, db, c, need, now);
   if (s.homes.size === 0) return [];
   const excluded = new Set(exclude);
+  // Those born in the borderline year found under age are left out before ranking, so that the ranked
+  // query runs once; the loop below stays for any row the pure rules refuse.
+  for (const row of await doubtfulCandidates(db, s, [...excluded])) {
+    if (checkedCandidate(deps, row, need, s.rules, s.oldest) === null) excluded.add(row.id);
+  }
   for (;;) {
     const rows = await rankedQuery(db, s, limit, [...excluded]);
     const out: RankedCandidate[] = [];
@@ -264,7 +269,9 @@ function candidatesWhere(s: Selection, excluded: readonly string[], age: 'both' 
     s.elsewhere.length === 0
       ? sql``
       : sql`and not exists (select 1 from callup_recipients cy where cy.callup_id in (${list(s.elsewhere)}) and cy.volunteer_id = v.id and cy.state = 'yes')`;
-  const borderline = sql`(v.birth_year = ${int(s.oldest)} and v.birth_precision = 'day' and (v.personal_enc is not null or v.birth_date_enc is not null))`;
+  // Whether the date is known is for the pure rules to say (a 'day' precision without a date does not
+  // make anyone of age): the query reads only the index.
+  const borderline = sql`(v.birth_year = ${int(s.oldest)} and v.birth_precision = 'day')`;
   const years = age === 'certain' ? sql`v.birth_year < ${int(s.oldest)}` : age === 'borderline' ? borderline : sql`(v.birth_year < ${int(s.oldest)} or ${borderline})`;
   // On SQLite, this order: home areas, then the call-up index per area (INDEXED BY: without statistics,
   // its planner would drive from every volunteer, or build an automatic index over the whole table).
@@ -293,56 +300,77 @@ function homesValues(s: Selection): RawBuilder<unknown> {
 }
 
 /**
- * The columns of a candidate read from the volunteer row. The sealed personal fields are read only for
- * those born in the borderline year with a known date, the only ones whose birth date is opened.
+ * The columns of a candidate that the call-up index holds (migration 0010), so that choosing reads no
+ * volunteer row. The sealed fields are read apart, for the few whose birth date decides (sealedOf).
  */
-function candidateColumns(s: Selection): RawBuilder<unknown> {
-  const borderline = sql`v.birth_year = ${int(s.oldest)} and v.birth_precision = 'day'`;
-  return sql`v.id, v.status, v.merged_into, v.consent_version, v.birth_year, v.birth_precision,
-      case when ${borderline} then v.personal_enc end as personal_enc, case when ${borderline} then v.birth_date_enc end as birth_date_enc,
-      v.area, v.availability, v.phone_hash, v.languages, v.consent_language`;
-}
+const INDEXED_COLUMNS = sql`v.id, v.status, v.merged_into, v.consent_version, v.birth_year, v.birth_precision, v.area, v.availability, v.phone_hash,
+      v.languages, v.consent_language, null as personal_enc, null as birth_date_enc`;
 
 function numbered<T extends { birth_year: number | null }>(rows: T[]): T[] {
-  return rows.map((r) => ({ ...r, birth_year: r.birth_year === null ? null : Number(r.birth_year) }));
+  // In place: a first wave is a hundred thousand rows.
+  for (const r of rows) if (r.birth_year !== null) r.birth_year = Number(r.birth_year);
+  return rows;
+}
+
+/** Born in the year whose birth date decides the age, with the date known: their date is opened. */
+function doubtful(s: Selection, row: CandidateColumns): boolean {
+  return row.birth_year === s.oldest && row.birth_precision === 'day';
+}
+
+/** The sealed personal fields of these rows (those whose birth date decides), read by id. */
+async function withSealed<T extends CandidateColumns>(db: Executor, s: Selection, rows: T[]): Promise<T[]> {
+  const ids = rows.filter((r) => doubtful(s, r)).map((r) => r.id);
+  if (ids.length === 0) return rows;
+  const sealed = await sql<{ id: string; personal_enc: string | null; birth_date_enc: string | null }>`
+    select id, personal_enc, birth_date_enc from volunteers where id in ${idSet(s.deps, ids)}
+  `.execute(db);
+  const byId = new Map(sealed.rows.map((r) => [r.id, r]));
+  for (const r of rows) {
+    const found = byId.get(r.id);
+    if (found) {
+      r.personal_enc = found.personal_enc;
+      r.birth_date_enc = found.birth_date_enc;
+    }
+  }
+  return rows;
 }
 
 /**
- * The first `limit` candidates in rotation order. The ranking (a window per call-up area) carries only
- * the row's address and the rotation times; the volunteer rows are read for the chosen alone, by rowid
- * on SQLite, and put back in order here (turn, then area position).
+ * The first `limit` candidates in rotation order, read from the call-up index alone: the window per
+ * call-up area and the LIMIT carry the index's columns, so no volunteer row is read (a hundred thousand
+ * rows at random places in the table, when the chosen were read by rowid); then the sealed fields of
+ * the few born in the borderline year.
  */
 async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: readonly string[]): Promise<(CandidateColumns & { turn: number })[]> {
   // Ids compare byte by byte on both databases, as the pure rotation compares them.
-  const postgres = s.deps.database.dialect === 'postgres';
-  const byId = postgres ? sql`v.id collate "C"` : sql`v.id`;
-  const address = postgres ? sql`v.id` : sql`v.rowid`;
-  // On SQLite, CROSS JOIN keeps the chosen outside, each row read by its rowid.
-  const outerFirst = postgres ? sql`join` : sql`cross join`;
+  const byId = s.deps.database.dialect === 'postgres' ? sql`v.id collate "C"` : sql`v.id`;
   const result = await sql<CandidateColumns & { turn: number; pos: number }>`
     with ${homesValues(s)},
     ranked as (
-      select ${address} as address, h.pos as pos, r.last_asked_at as last_asked_at, r.last_served_at as last_served_at,
+      select ${INDEXED_COLUMNS}, r.last_asked_at as last_asked_at, r.last_served_at as last_served_at, h.pos as pos,
         row_number() over (
           partition by h.pos
           order by r.last_asked_at asc nulls first, r.last_served_at asc nulls first, ${byId}
         ) as turn
       ${candidatesWhere(s, excluded, 'both', sql`left join callup_rotation r on r.volunteer_id = v.id`)}
-    ),
-    chosen as (
-      select address, pos, turn, last_asked_at, last_served_at from ranked order by turn, pos limit ${int(limit)}
     )
-    select ${candidateColumns(s)}, chosen.last_asked_at, chosen.last_served_at, chosen.turn, chosen.pos
-    from chosen
-    ${outerFirst} volunteers v on ${address} = chosen.address
+    select * from ranked order by turn, pos limit ${int(limit)}
   `.execute(db);
-  // In place: a first wave is a hundred thousand rows.
-  for (const r of result.rows) {
-    if (r.birth_year !== null) r.birth_year = Number(r.birth_year);
-    r.turn = Number(r.turn);
-    r.pos = Number(r.pos);
-  }
-  return result.rows.sort((a, b) => a.turn - b.turn || a.pos - b.pos);
+  for (const r of result.rows) r.turn = Number(r.turn);
+  return withSealed(db, s, numbered(result.rows));
+}
+
+/**
+ * Those born in the borderline year with a known date among the candidates, with their sealed fields:
+ * few (one birth year of the areas asked), and each decided by the pure rules on the date.
+ */
+async function doubtfulCandidates(db: Executor, s: Selection, excluded: readonly string[]): Promise<(CandidateColumns & { pos: number })[]> {
+  const result = await sql<CandidateColumns & { pos: number }>`
+    with ${homesValues(s)}
+    select ${INDEXED_COLUMNS}, null as last_asked_at, null as last_served_at, h.pos as pos
+    ${candidatesWhere(s, excluded, 'borderline')}
+  `.execute(db);
+  return withSealed(db, s, numbered(result.rows));
 }
 
 /**
@@ -369,12 +397,7 @@ export async function countCandidates(
     group by h.pos
   `.execute(db);
   for (const r of certain.rows) counts.set(Number(r.pos), Number(r.n));
-  const borderline = await sql<CandidateColumns & { pos: number }>`
-    with ${homesValues(s)}
-    select ${candidateColumns(s)}, null as last_asked_at, null as last_served_at, h.pos as pos
-    ${candidatesWhere(s, excluded, 'borderline')}
-  `.execute(db);
-  for (const row of numbered(borderline.rows)) {
+  for (const row of await doubtfulCandidates(db, s, excluded)) {
     if (checkedCandidate(deps, row, need, s.rules, s.oldest) !== null) counts.set(Number(row.pos), (counts.get(Number(row.pos)) ?? 0) + 1);
   }
   return counts;

@@ -5,7 +5,8 @@ import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
  * " defense medical "), and in the call-up index: choosing whom to ask then filters on the index entry
  * instead of looking up volunteer_roles for every person of every area asked (a national call-up looked
  * up a million rows to keep the 400,000 of one role). volunteer_roles and volunteer_skills stay the
- * record; the store writes both in the same transaction.
+ * record; the store writes both in the same transaction. The index also holds the birth precision and
+ * the languages, so that the people chosen are read from it alone, not from their rows.
  *
  * The lists are filled from those tables here: one statement that rewrites every volunteer row (about
  * 12 s for a million on SQLite; PostgreSQL keeps the old row versions until its next vacuum).
@@ -28,7 +29,10 @@ export const migration0010: Migration = {
     await db.schema
       .createIndex('volunteers_callup_pick')
       .on('volunteers')
-      .columns(['area', 'status', 'availability', 'consent_version', 'birth_year', 'merged_into', 'phone_hash', 'roles', 'skills', 'id'])
+      .columns([
+        'area', 'status', 'availability', 'consent_version', 'birth_year', 'merged_into', 'phone_hash', 'roles', 'skills',
+        'birth_precision', 'consent_language', 'languages', 'id',
+      ])
       .execute();
     if (!postgres) {
       await sql`create table callup_rotation_keyed (volunteer_id text primary key not null, last_asked_at text, last_served_at text) without rowid`.execute(db);
