@@ -301,7 +301,7 @@ function homesValues(s: Selection): RawBuilder<unknown> {
 
 /**
  * The columns of a candidate that the call-up index holds (migration 0010), so that choosing reads no
- * volunteer row. The sealed fields are read apart, for the few whose birth date decides (sealedOf).
+ * volunteer row. The sealed fields are read apart, for the few whose birth date decides (withSealed).
  */
 const INDEXED_COLUMNS = sql`v.id, v.status, v.merged_into, v.consent_version, v.birth_year, v.birth_precision, v.area, v.availability, v.phone_hash,
       v.languages, v.consent_language, null as personal_enc, null as birth_date_enc`;
