@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availabilitiesFor, ineligibility, ofAgeOn, orderCandidates, waveSize, type CandidateFacts, type EligibilityRules } from './selection.ts';
+import { availabilitiesFor, ineligibility, ofAgeOn, orderCandidates, roundRobinQuotas, waveSize, type CandidateFacts, type EligibilityRules } from './selection.ts';
 
 const tree: Record<string, string[]> = { NE008001: ['NE008001', 'NE008'], NE006002: ['NE006002', 'NE006'], NE006: ['NE006'] };
 const rules: EligibilityRules = {
@@ -79,5 +79,30 @@ describe('wave size', () => {
     expect(waveSize({ count: 40, confirmed: 30, waiting: 20 }, 1.5)).toBe(0);
     expect(waveSize({ count: 3, confirmed: 3, waiting: 0 }, 2)).toBe(0);
     expect(waveSize({ count: 1, confirmed: 0, waiting: 0 }, 1.2)).toBe(2);
+  });
+});
+
+describe('round-robin quotas', () => {
+  it('gives each area its people among the first n of the rotation, for every n and many shapes', () => {
+    const shapes = [[5, 0, 3], [1, 1, 1], [0, 0, 0], [10], [2, 7, 2, 7], [0, 4, 1, 9, 3, 3], [12_500, 7_000, 30_000]];
+    for (const counts of shapes) {
+      const total = counts.reduce((a, b) => a + b, 0);
+      // The rotation itself: everyone, turn by turn, in area order.
+      const areas = counts.map((_, i) => `A${i}`);
+      const people = counts.flatMap((n, i) => Array.from({ length: n }, (_, k) => ({ id: `${i}-${String(k).padStart(6, '0')}`, area: `A${i}`, lastAskedAt: null, lastServedAt: null })));
+      const ordered = total <= 2_000 ? orderCandidates(people, areas).map((o) => o.candidate.area) : null;
+      for (const n of [0, 1, 2, 3, total - 1, total, total + 4, Math.floor(total / 2), Math.floor(total / 3)]) {
+        if (n < 0) continue;
+        const quotas = roundRobinQuotas(counts, n);
+        expect(quotas.reduce((a, b) => a + b, 0)).toBe(Math.min(n, total));
+        quotas.forEach((q, i) => expect(q).toBeLessThanOrEqual(counts[i] ?? 0));
+        if (ordered) expect(quotas).toEqual(areas.map((a) => ordered.slice(0, n).filter((x) => x === a).length));
+      }
+    }
+  });
+
+  it('takes a short area whole and shares the rest by turns', () => {
+    expect(roundRobinQuotas([12_500, 7_000, 30_000], 30_000)).toEqual([11_500, 7_000, 11_500]);
+    expect(roundRobinQuotas([3, 3, 3], 7)).toEqual([3, 2, 2]);
   });
 });

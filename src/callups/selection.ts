@@ -160,6 +160,37 @@ export function orderCandidates<T extends RotationFacts>(candidates: readonly T[
   }
 }
 
+/**
+ * How many of the first `limit` people in rotation order (turn by turn, each turn in area order; an
+ * area with no one left is passed over) come from each area, given how many each area has. So that each
+ * area's queue can be read with its own LIMIT: the first quota[i] of area i, in its order, are exactly
+ * its people among the first `limit` of orderCandidates.
+ */
+export function roundRobinQuotas(counts: readonly number[], limit: number): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (limit >= total) return [...counts];
+  if (limit <= 0) return counts.map(() => 0);
+  // The last turn that is taken whole: full(t) people come in turns 1..t.
+  const full = (t: number) => counts.reduce((sum, n) => sum + Math.min(n, t), 0);
+  let lo = 0;
+  let hi = Math.max(...counts);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (full(mid) <= limit) lo = mid;
+    else hi = mid - 1;
+  }
+  const quotas = counts.map((n) => Math.min(n, lo));
+  // The rest come from turn lo + 1, in area order, from the areas that still have someone.
+  let rest = limit - full(lo);
+  for (let i = 0; i < counts.length && rest > 0; i++) {
+    if ((counts[i] ?? 0) > lo) {
+      quotas[i] = lo + 1;
+      rest -= 1;
+    }
+  }
+  return quotas;
+}
+
 export interface WaveNeed {
   count: number;
   confirmed: number;

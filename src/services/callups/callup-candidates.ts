@@ -5,6 +5,7 @@ import {
   ineligibility,
   matchingArea,
   reportDayOf,
+  roundRobinQuotas,
   type CandidateFacts,
   type EligibilityRules,
 } from '../../callups/selection.ts';
@@ -19,13 +20,15 @@ import type { CallupDeps } from './callup-deps.ts';
  * The next people to ask for one need of a call-up, chosen in the database: every eligibility rule
  * that the stored columns can express is a filter of the query (status, consent, opt-out, role,
  * skill, area, availability, birth year, not asked on this call-up, not confirmed on another running
- * call-up on the same dates), and the rotation order (least recently asked, then least recently
- * served, then id, taken in turn from each of the call-up's areas) is a window function with a LIMIT,
- * so that a national call-up reads the few it asks and not the whole roster. The pure rules of
- * callups/selection.ts then check each person read; the only one the query cannot decide, the age of
- * a person born in the borderline year whose birth date is known to the day, needs that date
- * decrypted: such a person found under age is excluded and the query runs again, so that the order
- * stays exactly the one the pure rules give over the whole roster.
+ * call-up on the same dates), read from the call-up index alone. The rotation order (least recently
+ * asked, then least recently served, then id, taken in turn from each of the call-up's areas) is read
+ * per call-up area with ORDER BY and a LIMIT, the quota that roundRobinQuotas gives each area from the
+ * counts, so that a national call-up returns the few it asks and not the whole roster. The pure rules
+ * of callups/selection.ts then check each person read; the only one the query cannot decide, the age
+ * of a person born in the borderline year whose birth date is known to the day, needs that date
+ * decrypted: those people are decided before ranking, and anyone else the rules refuse is excluded and
+ * the query runs again, so that the order stays exactly the one the pure rules give over the whole
+ * roster.
  */
 
 type Executor = Kysely<MusterSchema>;
@@ -295,8 +298,10 @@ function candidatesWhere(s: Selection, excluded: readonly string[], age: 'both' 
         ${notExcluded}`;
 }
 
-function homesValues(s: Selection): RawBuilder<unknown> {
-  return sql`homes (area, pos) as (values ${sql.join([...s.homes].map(([area, pos]) => sql`(${area}, ${int(pos)})`))})`;
+/** The home areas as a CTE, all of them or those of one call-up area (by position). */
+function homesValues(s: Selection, only?: number): RawBuilder<unknown> {
+  const homes = [...s.homes].filter(([, pos]) => only === undefined || pos === only);
+  return sql`homes (area, pos) as (values ${sql.join(homes.map(([area, pos]) => sql`(${area}, ${int(pos)})`))})`;
 }
 
 /**
@@ -336,28 +341,43 @@ async function withSealed<T extends CandidateColumns>(db: Executor, s: Selection
 }
 
 /**
- * The first `limit` candidates in rotation order, read from the call-up index alone: the window per
- * call-up area and the LIMIT carry the index's columns, so no volunteer row is read (a hundred thousand
- * rows at random places in the table, when the chosen were read by rowid); then the sealed fields of
- * the few born in the borderline year.
+ * The first `limit` candidates in rotation order, read from the call-up index alone (no volunteer row is
+ * read, but the sealed fields of the few born in the borderline year). The candidates are counted per
+ * call-up area first; roundRobinQuotas then says how many of the first `limit` each area gives, and each
+ * area's queue is read with its own ORDER BY ... LIMIT (a bounded sort), instead of ranking every
+ * candidate of every area in one window. Put back in order here: turn, then area position.
  */
 async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: readonly string[]): Promise<(CandidateColumns & { turn: number })[]> {
   // Ids compare byte by byte on both databases, as the pure rotation compares them.
   const byId = s.deps.database.dialect === 'postgres' ? sql`v.id collate "C"` : sql`v.id`;
-  const result = await sql<CandidateColumns & { turn: number; pos: number }>`
-    with ${homesValues(s)},
-    ranked as (
-      select ${INDEXED_COLUMNS}, r.last_asked_at as last_asked_at, r.last_served_at as last_served_at, h.pos as pos,
-        row_number() over (
-          partition by h.pos
-          order by r.last_asked_at asc nulls first, r.last_served_at asc nulls first, ${byId}
-        ) as turn
-      ${candidatesWhere(s, excluded, 'both', sql`left join callup_rotation r on r.volunteer_id = v.id`)}
-    )
-    select * from ranked order by turn, pos limit ${int(limit)}
+  const counted = await sql<{ pos: number; n: number }>`
+    with ${homesValues(s)}
+    select h.pos as pos, count(*) as n
+    ${candidatesWhere(s, excluded, 'both')}
+    group by h.pos
   `.execute(db);
-  for (const r of result.rows) r.turn = Number(r.turn);
-  return withSealed(db, s, numbered(result.rows));
+  const counts = new Map(counted.rows.map((r) => [Number(r.pos), Number(r.n)]));
+  const positions = [...counts.keys()].sort((x, y) => x - y);
+  const quotas = roundRobinQuotas(positions.map((p) => counts.get(p) ?? 0), limit);
+  const rows: (CandidateColumns & { turn: number; pos: number })[] = [];
+  for (const [i, pos] of positions.entries()) {
+    const quota = quotas[i] ?? 0;
+    if (quota === 0) continue;
+    const queue = await sql<CandidateColumns & { turn: number; pos: number }>`
+      with ${homesValues(s, pos)}
+      select ${INDEXED_COLUMNS}, r.last_asked_at as last_asked_at, r.last_served_at as last_served_at, h.pos as pos
+      ${candidatesWhere(s, excluded, 'both', sql`left join callup_rotation r on r.volunteer_id = v.id`)}
+      order by r.last_asked_at asc nulls first, r.last_served_at asc nulls first, ${byId}
+      limit ${int(quota)}
+    `.execute(db);
+    for (const [k, r] of queue.rows.entries()) {
+      r.turn = k + 1;
+      r.pos = pos;
+      rows.push(r);
+    }
+  }
+  rows.sort((x, y) => x.turn - y.turn || x.pos - y.pos);
+  return withSealed(db, s, numbered(rows));
 }
 
 /**
