@@ -340,6 +340,17 @@ async function withSealed<T extends CandidateColumns>(db: Executor, s: Selection
   return rows;
 }
 
+/** How many candidates each call-up area (by position) has, counted by the database. */
+async function countPerArea(db: Executor, s: Selection, excluded: readonly string[], age: 'both' | 'certain'): Promise<Map<number, number>> {
+  const counted = await sql<{ pos: number; n: number }>`
+    with ${homesValues(s)}
+    select h.pos as pos, count(*) as n
+    ${candidatesWhere(s, excluded, age)}
+    group by h.pos
+  `.execute(db);
+  return new Map(counted.rows.map((r) => [Number(r.pos), Number(r.n)]));
+}
+
 /**
  * The first `limit` candidates in rotation order, read from the call-up index alone (no volunteer row is
  * read, but the sealed fields of the few born in the borderline year). The candidates are counted per
@@ -350,13 +361,7 @@ async function withSealed<T extends CandidateColumns>(db: Executor, s: Selection
 async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: readonly string[]): Promise<(CandidateColumns & { turn: number })[]> {
   // Ids compare byte by byte on both databases, as the pure rotation compares them.
   const byId = s.deps.database.dialect === 'postgres' ? sql`v.id collate "C"` : sql`v.id`;
-  const counted = await sql<{ pos: number; n: number }>`
-    with ${homesValues(s)}
-    select h.pos as pos, count(*) as n
-    ${candidatesWhere(s, excluded, 'both')}
-    group by h.pos
-  `.execute(db);
-  const counts = new Map(counted.rows.map((r) => [Number(r.pos), Number(r.n)]));
+  const counts = await countPerArea(db, s, excluded, 'both');
   const positions = [...counts.keys()].sort((x, y) => x - y);
   const quotas = roundRobinQuotas(positions.map((p) => counts.get(p) ?? 0), limit);
   const rows: (CandidateColumns & { turn: number; pos: number })[] = [];
@@ -408,15 +413,8 @@ export async function countCandidates(
   excluded: readonly string[] = [],
 ): Promise<Map<number, number>> {
   const s = await selectionFor(deps, db, c, need, now);
-  const counts = new Map<number, number>();
-  if (s.homes.size === 0) return counts;
-  const certain = await sql<{ pos: number; n: number }>`
-    with ${homesValues(s)}
-    select h.pos as pos, count(*) as n
-    ${candidatesWhere(s, excluded, 'certain')}
-    group by h.pos
-  `.execute(db);
-  for (const r of certain.rows) counts.set(Number(r.pos), Number(r.n));
+  if (s.homes.size === 0) return new Map();
+  const counts = await countPerArea(db, s, excluded, 'certain');
   for (const row of await doubtfulCandidates(db, s, excluded)) {
     if (checkedCandidate(deps, row, need, s.rules, s.oldest) !== null) counts.set(Number(row.pos), (counts.get(Number(row.pos)) ?? 0) + 1);
   }
