@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
 import { MIGRATIONS } from '../src/store/migrations/index.ts';
 import { migrate, pendingMigrations, type Database } from '../src/store/database.ts';
@@ -8,13 +8,6 @@ import { wordListMismatches } from './helpers/word-lists.ts';
 
 /** The tables as a Muster before migration 0010 had them: no word lists on the volunteer row. */
 type Before0010 = Omit<MusterSchema, 'volunteers'> & { volunteers: Omit<VolunteersTable, 'roles' | 'skills'> };
-
-/** Applies the migrations up to and including `last`, as a database left by an older Muster. */
-async function migrateTo(database: Database, last: string): Promise<void> {
-  const migrator = new Migrator({ db: database.db, provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) } });
-  const { error } = await migrator.migrateTo(last);
-  if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
-}
 
 /** The columns of an index, in order. */
 async function indexColumns(database: Database, index: string): Promise<string[]> {
@@ -51,7 +44,7 @@ describeEachDatabase('migrations', (factory) => {
     const older = await factory();
     try {
       const ctx = await older.open({ migrate: false });
-      await migrateTo(ctx.database, '0009-callup-queue');
+      await migrate(ctx.database, '0009-callup-queue');
       const later = Object.keys(MIGRATIONS).filter((name) => name > '0009-callup-queue');
       expect(later).toContain('0010-callup-pick');
       expect(await pendingMigrations(ctx.database)).toEqual(later);

@@ -99,12 +99,17 @@ export class NewerDatabaseError extends Error {}
  * Applies pending migrations. Refuses a database that a newer Muster has migrated: running old code
  * on a newer schema could corrupt what is stored.
  */
-export async function migrate(database: Database): Promise<string[]> {
+export async function migrate(database: Database, upTo?: string): Promise<string[]> {
   await assertNotNewer(database);
-  const migrator = new Migrator({ db: database.db, provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) } });
-  const { error, results } = await migrator.migrateToLatest();
+  const migrator = musterMigrator(database);
+  // `upTo`: the last migration to apply (tests build a database as an older Muster left it).
+  const { error, results } = upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
   if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function musterMigrator(database: Database): Migrator {
+  return new Migrator({ db: database.db, provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) } });
 }
 
 async function assertNotNewer(database: Database): Promise<void> {
@@ -127,7 +132,6 @@ async function assertNotNewer(database: Database): Promise<void> {
 /** Names of migrations not yet applied. */
 export async function pendingMigrations(database: Database): Promise<string[]> {
   await assertNotNewer(database);
-  const migrator = new Migrator({ db: database.db, provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) } });
-  const all = await migrator.getMigrations();
+  const all = await musterMigrator(database).getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }
