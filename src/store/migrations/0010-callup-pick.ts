@@ -20,10 +20,11 @@ export const migration0010: Migration = {
     const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
     await db.schema.alterTable('volunteers').addColumn('roles', 'text').execute();
     await db.schema.alterTable('volunteers').addColumn('skills', 'text').execute();
-    const list = (table: string, column: string) =>
-      postgres
-        ? sql`coalesce((select ' ' || string_agg(t.${sql.ref(column)}, ' ' order by t.${sql.ref(column)}) || ' ' from ${sql.table(table)} t where t.volunteer_id = volunteers.id), ' ')`
-        : sql`coalesce((select ' ' || group_concat(t.${sql.ref(column)}, ' ' order by t.${sql.ref(column)}) || ' ' from ${sql.table(table)} t where t.volunteer_id = volunteers.id), ' ')`;
+    const list = (table: string, column: string) => {
+      const names = sql`t.${sql.ref(column)}, ' ' order by t.${sql.ref(column)}`;
+      const joined = postgres ? sql`string_agg(${names})` : sql`group_concat(${names})`;
+      return sql`coalesce((select ' ' || ${joined} || ' ' from ${sql.table(table)} t where t.volunteer_id = volunteers.id), ' ')`;
+    };
     await sql`update volunteers set roles = ${list('volunteer_roles', 'role')}, skills = ${list('volunteer_skills', 'skill')}`.execute(db);
     await db.schema.dropIndex('volunteers_callup_pick').execute();
     await db.schema
