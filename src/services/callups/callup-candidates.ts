@@ -167,12 +167,15 @@ export async function nextCandidates(
   if (s.homes.size === 0) return [];
   const excluded = new Set(exclude);
   // Those born in the borderline year found under age are left out before ranking, so that the ranked
-  // query runs once; the loop below stays for any row the pure rules refuse.
-  for (const row of await doubtfulCandidates(db, s, [...excluded])) {
+  // query runs once; the loop below stays for any row the pure rules refuse. Their sealed fields, read
+  // here, serve the ranked rows too.
+  const doubtfulRows = await doubtfulCandidates(db, s, [...excluded]);
+  for (const row of doubtfulRows) {
     if (checkedCandidate(deps, row, need, s.rules, s.oldest) === null) excluded.add(row.id);
   }
+  const sealed = new Map(doubtfulRows.map((r) => [r.id, r]));
   for (;;) {
-    const rows = await rankedQuery(db, s, limit, [...excluded]);
+    const rows = await rankedQuery(db, s, limit, [...excluded], sealed);
     const out: RankedCandidate[] = [];
     let rejected = 0;
     for (const row of rows) {
@@ -322,16 +325,22 @@ function doubtful(s: Selection, row: CandidateColumns): boolean {
   return row.birth_year === s.oldest && row.birth_precision === 'day';
 }
 
-/** The sealed personal fields of these rows (those whose birth date decides), read by id. */
-async function withSealed<T extends CandidateColumns>(db: Executor, s: Selection, rows: T[]): Promise<T[]> {
-  const ids = rows.filter((r) => doubtful(s, r)).map((r) => r.id);
-  if (ids.length === 0) return rows;
-  const sealed = await sql<{ id: string; personal_enc: string | null; birth_date_enc: string | null }>`
-    select id, personal_enc, birth_date_enc from volunteers where id in ${idSet(s.deps, ids)}
-  `.execute(db);
-  const byId = new Map(sealed.rows.map((r) => [r.id, r]));
+type SealedFields = Pick<CandidateColumns, 'id' | 'personal_enc' | 'birth_date_enc'>;
+
+/**
+ * The sealed personal fields of these rows (those whose birth date decides): taken from `known` (rows
+ * already read with them), the others read by id.
+ */
+async function withSealed<T extends CandidateColumns>(db: Executor, s: Selection, rows: T[], known: ReadonlyMap<string, SealedFields> = new Map()): Promise<T[]> {
+  const ids = rows.filter((r) => doubtful(s, r) && !known.has(r.id)).map((r) => r.id);
+  const read =
+    ids.length === 0
+      ? []
+      : (await sql<SealedFields>`select id, personal_enc, birth_date_enc from volunteers where id in ${idSet(s.deps, ids)}`.execute(db)).rows;
+  const byId = new Map(read.map((r) => [r.id, r]));
   for (const r of rows) {
-    const found = byId.get(r.id);
+    if (!doubtful(s, r)) continue;
+    const found = known.get(r.id) ?? byId.get(r.id);
     if (found) {
       r.personal_enc = found.personal_enc;
       r.birth_date_enc = found.birth_date_enc;
@@ -358,7 +367,13 @@ async function countPerArea(db: Executor, s: Selection, excluded: readonly strin
  * area's queue is read with its own ORDER BY ... LIMIT (a bounded sort), instead of ranking every
  * candidate of every area in one window. Put back in order here: turn, then area position.
  */
-async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: readonly string[]): Promise<(CandidateColumns & { turn: number })[]> {
+async function rankedQuery(
+  db: Executor,
+  s: Selection,
+  limit: number,
+  excluded: readonly string[],
+  sealed: ReadonlyMap<string, SealedFields>,
+): Promise<(CandidateColumns & { turn: number })[]> {
   // Ids compare byte by byte on both databases, as the pure rotation compares them.
   const byId = s.deps.database.dialect === 'postgres' ? sql`v.id collate "C"` : sql`v.id`;
   const counts = await countPerArea(db, s, excluded, 'both');
@@ -370,7 +385,7 @@ async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: 
     if (quota === 0) continue;
     const queue = await sql<CandidateColumns & { turn: number; pos: number }>`
       with ${homesValues(s, pos)}
-      select ${INDEXED_COLUMNS}, r.last_asked_at as last_asked_at, r.last_served_at as last_served_at, h.pos as pos
+      select ${INDEXED_COLUMNS}, r.last_asked_at as last_asked_at, r.last_served_at as last_served_at
       ${candidatesWhere(s, excluded, 'both', sql`left join callup_rotation r on r.volunteer_id = v.id`)}
       order by r.last_asked_at asc nulls first, r.last_served_at asc nulls first, ${byId}
       limit ${int(quota)}
@@ -382,7 +397,7 @@ async function rankedQuery(db: Executor, s: Selection, limit: number, excluded: 
     }
   }
   rows.sort((x, y) => x.turn - y.turn || x.pos - y.pos);
-  return withSealed(db, s, numbered(rows));
+  return withSealed(db, s, numbered(rows), sealed);
 }
 
 /**
